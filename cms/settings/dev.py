@@ -1,0 +1,12 @@
+"""Development (`make run`): embedded defaults, nothing to install.
+
+Secrets not given in the environment are generated once under var/.
+"""
+
+from .base import *  # noqa: F403
+from .environment import development_secret, env
+
+DEBUG = env.bool("DEBUG", default=True)
+SECRET_KEY = env("SECRET_KEY") or development_secret("secret_key")
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS") or [development_secret("field_encryption_key")]
+SUBSCRIBER_HASH_KEY = env("SUBSCRIBER_HASH_KEY") or development_secret("subscriber_hash_key")

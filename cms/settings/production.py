@@ -1,0 +1,23 @@
+"""Production: every security value comes from the environment, no defaults."""
+
+from .environment import PRODUCTION_REQUIRED, require
+
+for _name in PRODUCTION_REQUIRED:
+    require(_name)
+
+from .base import *  # noqa: E402,F403
+
+DEBUG = False
+
+# Behind a TLS-terminating proxy (see docker-compose.yml).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = True
+SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = False
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,25 @@
+"""Tests: SQLite file by default, PostgreSQL when DATABASE_URL is set.
+
+The test database is a file (never in-memory) so a Celery worker in another
+process sees the same data.
+"""
+
+from .base import *  # noqa: F403
+from .base import DATABASES, STATIC_ROOT, VAR_DIR
+from .environment import env
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY") or "test-secret-key-not-for-production-0123456789abcdefghijklmnop"
+FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS") or [
+    "x3mJ1oZ8bZcVn0t8R3YqHn8Jm2cK6k1wQpV9sL0dE4A="
+]
+SUBSCRIBER_HASH_KEY = env("SUBSCRIBER_HASH_KEY") or "test-subscriber-hash-key"
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ALLOWED_HOSTS = ["*"]
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# WhiteNoise warns when STATIC_ROOT does not exist; tests never collect static.
+WHITENOISE_AUTOREFRESH = True
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)

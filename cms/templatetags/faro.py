@@ -1,0 +1,60 @@
+"""Template tags shared by every public page: language links."""
+
+from django import template
+from django.conf import settings
+from django.urls import translate_url
+from wagtail.models import Page
+
+from cms.languages import bcp47, codes, is_rtl, name_local
+
+register = template.Library()
+
+
+def _page_translations(page: Page) -> dict[str, Page]:
+    """Live translations of `page` (itself included), keyed by language code."""
+    return {
+        p.locale.language_code: p
+        for p in page.get_translations(inclusive=True).live().public().select_related("locale")
+    }
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context) -> list[dict]:
+    """One entry per language: the same page in that language.
+
+    For a Wagtail page the URL is its translation's, or the same path under
+    the other language prefix, which serves the source page with a notice.
+    `translated` says whether a real translation exists (for hreflang).
+    """
+    request = context.get("request")
+    page = context.get("page")
+    if request is None:
+        return []
+    translations = _page_translations(page) if isinstance(page, Page) and page.pk else {}
+    current = context.get("LANGUAGE_CODE")
+    links = []
+    for code in codes():
+        if code in translations:
+            url = translations[code].get_url(request)
+        else:
+            url = translate_url(request.path, code)
+        links.append(
+            {
+                "code": code,
+                "tag": bcp47(code),
+                "name": name_local(code),
+                "dir": "rtl" if is_rtl(code) else "ltr",
+                "url": url,
+                "current": code == current,
+                "translated": code in translations if translations else True,
+            }
+        )
+    return links
+
+
+@register.simple_tag(takes_context=True)
+def absolute(context, url: str) -> str:
+    """`url` made absolute with SITE_URL (for canonical and hreflang links)."""
+    if url.startswith(("http://", "https://")):
+        return url
+    return f"{settings.SITE_URL}{url}"
