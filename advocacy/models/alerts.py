@@ -1,0 +1,1 @@
+"""Alert pages, dispatches and deliveries (owned by the alerts work)."""
