@@ -184,7 +184,11 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "data_folder_out": str(CELERY_QUEUE_DIR),
         "control_folder": str(VAR_DIR / "celery" / "control"),
     }
-    for _folder in (CELERY_QUEUE_DIR, VAR_DIR / "celery" / "control"):
+    for _folder in (
+        CELERY_QUEUE_DIR,
+        VAR_DIR / "celery" / "control",
+        VAR_DIR / "celery" / "results",
+    ):
         _folder.mkdir(parents=True, exist_ok=True)
 else:
     # Redelivery after a lost worker happens after this long; tasks are short
