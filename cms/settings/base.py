@@ -5,7 +5,14 @@ from pathlib import Path
 import django.conf.locale
 from celery.schedules import crontab  # noqa: F401 - apps' beat entries use it
 
-from .environment import VAR_DIR, database_config, email_config, env, redis_cache_config
+from .environment import (
+    VAR_DIR,
+    database_config,
+    email_config,
+    env,
+    fernet_keys,
+    redis_cache_config,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -165,7 +172,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 # --- Faro ------------------------------------------------------------------
 QUICK_EXIT_URL = env("QUICK_EXIT_URL")
-FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS")
+FIELD_ENCRYPTION_KEYS = fernet_keys(env("FIELD_ENCRYPTION_KEYS"))
 SUBSCRIBER_HASH_KEY = env("SUBSCRIBER_HASH_KEY")
 ALERT_SEND_RATE = env("ALERT_SEND_RATE")
 SUBSCRIPTION_CONFIRM_DAYS = env("SUBSCRIPTION_CONFIRM_DAYS")
@@ -210,6 +217,12 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
+# Tasks outside an app's tasks.py module.
+CELERY_IMPORTS = ["advocacy.subscriber_tasks"]
+CELERY_BEAT_SCHEDULE["advocacy.purge_unconfirmed_subscribers"] = {
+    "task": "advocacy.purge_unconfirmed_subscribers",
+    "schedule": 60 * 60,
+}
 CELERY_TIMEZONE = TIME_ZONE
 
 # --- Logging ---------------------------------------------------------------

@@ -152,6 +152,23 @@ def redis_cache_config(url: str) -> dict:
     }
 
 
+def fernet_keys(keys: list[str]) -> list[str]:
+    """FIELD_ENCRYPTION_KEYS checked: each must be a Fernet key, or start-up stops naming it."""
+    from cryptography.fernet import Fernet
+
+    keys = [key.strip() for key in keys if key.strip()]
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigurationError(
+                f"FIELD_ENCRYPTION_KEYS: key {position} of {len(keys)} is not a valid Fernet key "
+                "(32 url-safe base64-encoded bytes; make one with "
+                '`python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"`).'
+            ) from None
+    return keys
+
+
 def development_secret(name: str) -> str:
     """A secret generated once for this checkout and kept in var/NAME.
 
