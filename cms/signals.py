@@ -1,0 +1,28 @@
+"""Purge the page cache whenever published content may have changed."""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import page_published, page_unpublished, published, unpublished
+
+from cms import page_cache
+
+
+def _purge_if_shown_on_pages(sender, **kwargs) -> None:
+    # Snippets (policy statements, hotlines) and site settings (the help line)
+    # appear on many pages and have no publish step of their own. Checked
+    # here rather than at connect time: snippets register after this app.
+    from wagtail.contrib.settings.registry import registry as settings_registry
+    from wagtail.models import Page
+    from wagtail.snippets.models import get_snippet_models
+
+    if issubclass(sender, Page) and kwargs.get("signal") is post_delete:
+        page_cache.purge_all()
+    elif sender in get_snippet_models() or sender in settings_registry:
+        page_cache.purge_all()
+
+
+def connect() -> None:
+    """Connect the purge to Wagtail's publish signals and to snippet/setting saves."""
+    for signal in (page_published, page_unpublished, published, unpublished):
+        signal.connect(page_cache.purge_all, dispatch_uid=f"faro-page-cache-{id(signal)}")
+    post_save.connect(_purge_if_shown_on_pages, dispatch_uid="faro-page-cache-save")
+    post_delete.connect(_purge_if_shown_on_pages, dispatch_uid="faro-page-cache-delete")
