@@ -20,7 +20,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types: list[str] = ["know_your_rights.GuideIndexPage"]
+    subpage_types: list[str] = ["know_your_rights.GuideIndexPage", "advocacy.AlertIndexPage"]
 
     class Meta:
         verbose_name = "home page"
