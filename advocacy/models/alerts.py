@@ -1,1 +1,435 @@
-"""Alert pages, dispatches and deliveries (owned by the alerts work)."""
+"""Alert pages, their approval task, dispatches and per-recipient deliveries.
+
+The database is the ledger of every send: a ``Dispatch`` (one per send of an
+alert, or one per weekly digest) owns one ``Delivery`` row per recipient;
+Celery only carries the work of turning queued rows into sent ones (see
+``advocacy/dispatch.py``).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.fields import RichTextField
+from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+__all__ = [
+    "AlertApprovalTask",
+    "AlertApprovalTaskState",
+    "AlertIndexPage",
+    "AlertPage",
+    "Delivery",
+    "Dispatch",
+]
+
+# Rich text an editor may use in an alert: short, plain, no embeds or images.
+ALERT_BODY_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+
+
+class AlertIndexPage(Page):
+    """`/<lang>/alerts/`: the live, unexpired alerts in this language."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["advocacy.AlertPage"]
+    max_count_per_parent = 1
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("intro"),
+    ]
+
+    class Meta:
+        verbose_name = _("alert index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        now = timezone.now()
+        alerts = AlertPage.objects.child_of(self).live().public().order_by("-first_published_at")
+        context["alerts"] = alerts.filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+        context["expired_alerts"] = alerts.filter(expires_at__lte=now)[:20]
+        return context
+
+
+class AlertPage(Page):
+    """One alert: what happened, where, what to do; translated per language.
+
+    Audience and urgency are synchronised across translations: who is
+    concerned is decided by the source page, each reader gets the text in
+    their own language (see ``advocacy.audience`` and ``advocacy.dispatch``).
+    """
+
+    class Urgency(models.TextChoices):
+        URGENT = "urgent", _("urgent")
+        STANDARD = "standard", _("standard")
+
+    class FollowUp(models.TextChoices):
+        NONE = "", _("not a follow-up")
+        CORRECTION = "correction", _("corrects an earlier alert")
+        ALL_CLEAR = "all_clear", _("all clear for an earlier alert")
+
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.STANDARD
+    )
+    areas = ParentalManyToManyField(
+        "advocacy.Area",
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("areas"),
+        help_text=_(
+            "Leave empty for every area. An alert for a borough reaches its neighbourhoods."
+        ),
+    )
+    topics = ParentalManyToManyField(
+        "advocacy.Topic",
+        blank=True,
+        related_name="alerts",
+        verbose_name=_("topics"),
+        help_text=_("Leave empty for every topic."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=600,
+        help_text=_("One to three short sentences: what, where, when."),
+    )
+    body = RichTextField(_("body"), features=ALERT_BODY_FEATURES, blank=True)
+    guide = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("guide"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("A know-your-rights guide that tells readers what to do."),
+    )
+    expires_at = models.DateTimeField(
+        _("expires at"),
+        null=True,
+        blank=True,
+        help_text=_("After this the alert is listed as past and is left out of digests."),
+    )
+    follow_up_kind = models.CharField(
+        _("follow-up"), max_length=10, choices=FollowUp.choices, blank=True, default=""
+    )
+    follow_up_of = models.ForeignKey(
+        "advocacy.AlertPage",
+        verbose_name=_("earlier alert"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_ups",
+        help_text=_("A follow-up goes to exactly the people the earlier alert reached."),
+    )
+
+    content_panels = Page.content_panels + [
+        FieldPanel("urgency"),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("areas"), FieldPanel("topics")], heading=_("Who it concerns")),
+        PageChooserPanel("guide", page_type="know_your_rights.GuidePage"),
+        FieldPanel("expires_at"),
+        MultiFieldPanel(
+            [FieldPanel("follow_up_kind"), PageChooserPanel("follow_up_of", "advocacy.AlertPage")],
+            heading=_("Follow-up"),
+        ),
+    ]
+    parent_page_types = ["advocacy.AlertIndexPage"]
+    subpage_types: list[str] = []
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("summary"),
+        TranslatableField("body"),
+        SynchronizedField("urgency"),
+        SynchronizedField("expires_at"),
+        SynchronizedField("follow_up_kind"),
+    ]
+
+    class Meta:
+        verbose_name = _("alert")
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if bool(self.follow_up_kind) != bool(self.follow_up_of_id):
+            raise ValidationError(
+                _("A follow-up needs both its kind and the earlier alert it follows.")
+            )
+        if self.follow_up_of_id and self.follow_up_of_id == self.pk:
+            raise ValidationError(_("An alert cannot follow up on itself."))
+
+    @property
+    def is_urgent(self) -> bool:
+        return self.urgency == self.Urgency.URGENT
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    def source_alert(self) -> AlertPage:
+        """The page in the default language that audiences and dispatches hang on."""
+        from wagtail.models import Locale
+
+        if self.locale_id == Locale.get_default().pk:
+            return self
+        return self.get_translation_or_none(Locale.get_default()) or self
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        guide = self.guide
+        if guide is not None:
+            guide = guide.specific.localized
+            context["guide_page"] = guide if guide.live else None
+        follow_up_of = self.follow_up_of
+        if follow_up_of is not None:
+            context["follow_up_of_page"] = follow_up_of.localized
+        return context
+
+
+# --- Approval ---------------------------------------------------------------
+
+
+class AlertApprovalTaskState(TaskState):
+    """A task state that remembers the first of two approvals of an urgent alert."""
+
+    first_approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("alert approval task state")
+
+
+class AlertApprovalTask(AbstractGroupApprovalTask):
+    """Moderator approval for alerts: one approval for a standard alert, two
+    different people, neither of them its author, for an urgent one.
+
+    Wagtail's ``GroupApprovalTask`` lets the submitter (and any superuser)
+    approve their own page; for urgent alerts this task refuses the author,
+    the submitter and whoever approved first, superusers included, so no one
+    person can broadcast a rumour. The urgency is read from the revision under
+    review, so editing it during moderation cannot lower the bar.
+    """
+
+    task_state_class = AlertApprovalTaskState
+
+    class Meta:
+        verbose_name = _("alert approval task")
+        verbose_name_plural = _("alert approval tasks")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve alerts: one for a standard alert, "
+            "two different people who did not write it for an urgent one"
+        )
+
+    @staticmethod
+    def _revision_object(task_state):
+        return task_state.revision.as_object()
+
+    def is_urgent_review(self, task_state) -> bool:
+        """Whether the revision under review is an urgent alert."""
+        page = self._revision_object(task_state)
+        return getattr(page, "urgency", None) == AlertPage.Urgency.URGENT
+
+    def authors(self, task_state) -> set[int]:
+        """Ids of the people who count as the alert's authors for this review:
+        the page owner, whoever submitted it, and whoever saved the revision."""
+        page = self._revision_object(task_state)
+        ids = {
+            page.owner_id,
+            task_state.workflow_state.requested_by_id,
+            task_state.revision.user_id,
+        }
+        return {pk for pk in ids if pk is not None}
+
+    def refusal(self, task_state, user) -> str | None:
+        """Why ``user`` may not approve ``task_state`` now, or None if they may."""
+        if not (user.is_superuser or self._user_in_groups(user)):
+            return str(_("Only members of the approving groups can approve this alert."))
+        if not self.is_urgent_review(task_state):
+            return None
+        if user.pk in self.authors(task_state):
+            return str(_("An urgent alert cannot be approved by its author."))
+        first = task_state.specific.first_approver_id
+        if first is not None and first == user.pk:
+            return str(_("An urgent alert needs a second, different person to approve it."))
+        return None
+
+    def _current_state(self, obj):
+        state = obj.current_workflow_task_state
+        return state.specific if state is not None else None
+
+    def get_actions(self, obj, user):
+        actions = super().get_actions(obj, user)
+        state = self._current_state(obj)
+        if state is None or self.refusal(state, user) is None:
+            return actions
+        return [action for action in actions if action[0] != "approve"]
+
+    @transaction.atomic
+    def on_action(self, task_state, user, action_name, **kwargs):
+        """Approve (first or second of two for urgent alerts) or reject.
+
+        Raises ``PermissionDenied`` when the user may not approve; a first
+        approval of an urgent alert is recorded and leaves the task in
+        progress until a second, different person approves.
+        """
+        task_state = type(task_state).objects.select_for_update().get(pk=task_state.pk).specific
+        if action_name == "approve":
+            reason = self.refusal(task_state, user)
+            if reason:
+                raise PermissionDenied(reason)
+            if self.is_urgent_review(task_state) and task_state.first_approver_id is None:
+                task_state.first_approver = user
+                task_state.comment = kwargs.get("comment", "")
+                task_state.save(update_fields=["first_approver", "comment"])
+                return
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+
+# --- Dispatch and deliveries --------------------------------------------------
+
+
+class Dispatch(models.Model):
+    """One send: of an alert (``send_number`` 1, then 2, 3… for updates) or of
+    a weekly digest. Holds the counts, which outlive the delivery rows."""
+
+    class Kind(models.TextChoices):
+        ALERT = "alert", _("alert")
+        DIGEST = "digest", _("digest")
+
+    class Status(models.TextChoices):
+        PREPARING = "preparing", _("preparing")
+        RUNNING = "running", _("sending")
+        PAUSED = "paused", _("paused")
+        CANCELLED = "cancelled", _("cancelled")
+        FINISHED = "finished", _("finished")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.ALERT)
+    alert = models.ForeignKey(
+        AlertPage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dispatches",
+    )
+    alert_title = models.CharField(max_length=255, blank=True)
+    send_number = models.PositiveIntegerField(default=1)
+    urgent = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)
+    prepared = models.BooleanField(default=False, help_text="All delivery rows have been written.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Digests: the window of content they cover.
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    # Counts, kept when the per-recipient rows are purged.
+    total = models.PositiveIntegerField(default=0)
+    sent_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    deliveries_purged_at = models.DateTimeField(null=True, blank=True)
+    # A follow-up of this alert after its rows were purged can no longer
+    # reach "exactly the same people": the audience rule is used instead.
+    audience_note = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("dispatch")
+        verbose_name_plural = _("dispatches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["alert", "send_number"],
+                condition=models.Q(alert__isnull=False),
+                name="dispatch_one_per_alert_send",
+            )
+        ]
+        indexes = [models.Index(fields=["status"], name="dispatch_status")]
+
+    def __str__(self) -> str:
+        if self.kind == self.Kind.DIGEST:
+            return f"Digest {self.pk}"
+        return f"{self.alert_title} (send {self.send_number})"
+
+    @property
+    def pending_count(self) -> int:
+        return max(self.total - self.sent_count - self.failed_count - self.skipped_count, 0)
+
+    @property
+    def queue(self) -> str:
+        return "urgent" if self.urgent else "default"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.PREPARING, self.Status.RUNNING)
+
+
+class Delivery(models.Model):
+    """One recipient of one dispatch. Purged after DELIVERY_RETENTION_DAYS."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+        SKIPPED = "skipped", _("skipped")
+
+    dispatch = models.ForeignKey(Dispatch, on_delete=models.CASCADE, related_name="deliveries")
+    # SET_NULL: someone who leaves is deleted; their queued row is then skipped.
+    subscriber = models.ForeignKey(
+        "advocacy.Subscriber", null=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_token = models.UUIDField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    last_error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dispatch", "subscriber"], name="delivery_one_per_subscriber"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["dispatch", "status", "id"], name="delivery_claim"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Delivery {self.pk} ({self.status})"
+
+    @staticmethod
+    def new_claim_token() -> uuid.UUID:
+        return uuid.uuid4()

@@ -227,6 +227,12 @@ SUBSCRIBER_HASH_KEY = env("SUBSCRIBER_HASH_KEY")
 ALERT_SEND_RATE = env("ALERT_SEND_RATE")
 SUBSCRIPTION_CONFIRM_DAYS = env("SUBSCRIPTION_CONFIRM_DAYS")
 DELIVERY_RETENTION_DAYS = env("DELIVERY_RETENTION_DAYS")
+# Alert sending: deliveries per claimed chunk (one SMTP connection each),
+# how long a claim lasts before the sweeper hands the chunk to another
+# worker, and how many sender loops run per dispatch.
+ALERT_CHUNK_SIZE = env("ALERT_CHUNK_SIZE")
+ALERT_CLAIM_SECONDS = env("ALERT_CLAIM_SECONDS")
+ALERT_SENDERS = env("ALERT_SENDERS")
 API_CORS_ORIGINS = env("API_CORS_ORIGINS")
 
 # --- Celery ----------------------------------------------------------------
@@ -272,6 +278,20 @@ CELERY_IMPORTS = ["advocacy.subscriber_tasks"]
 CELERY_BEAT_SCHEDULE["advocacy.purge_unconfirmed_subscribers"] = {
     "task": "advocacy.purge_unconfirmed_subscribers",
     "schedule": 60 * 60,
+}
+# Alerts: the sweeper keeps dispatches moving after a lost worker or broker;
+# the digest goes out on Monday mornings; old delivery rows are purged daily.
+CELERY_BEAT_SCHEDULE["advocacy.sweep_dispatches"] = {
+    "task": "advocacy.sweep_dispatches",
+    "schedule": 30,
+}
+CELERY_BEAT_SCHEDULE["advocacy.queue_weekly_digest"] = {
+    "task": "advocacy.queue_weekly_digest",
+    "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+}
+CELERY_BEAT_SCHEDULE["advocacy.purge_deliveries"] = {
+    "task": "advocacy.purge_deliveries",
+    "schedule": crontab(minute=30, hour=3),
 }
 CELERY_TIMEZONE = TIME_ZONE
 

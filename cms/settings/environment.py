@@ -49,6 +49,9 @@ env = environ.Env(
     ALERT_SEND_RATE=(float, 0.0),
     SUBSCRIPTION_CONFIRM_DAYS=(int, 7),
     DELIVERY_RETENTION_DAYS=(int, 30),
+    ALERT_CHUNK_SIZE=(int, 200),
+    ALERT_CLAIM_SECONDS=(int, 300),
+    ALERT_SENDERS=(int, 4),
     API_CORS_ORIGINS=(list, []),
 )
 

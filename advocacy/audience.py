@@ -1,0 +1,97 @@
+"""Who an alert concerns, and what each language's readers will receive.
+
+The audience of an alert is decided by its source page (areas and topics are
+synchronised across translations): active subscribers whose areas meet the
+alert's areas (an alert for Brooklyn reaches Sunset Park subscribers, and an
+alert for Sunset Park reaches people who follow all of Brooklyn) and whose
+topics meet its topics; a subscriber with no areas or no topics chose "all".
+A follow-up (correction, all clear) goes instead to exactly the people the
+earlier alert reached, as long as its delivery rows are kept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+
+from advocacy.models import AlertPage, Delivery, Dispatch, Subscriber
+
+
+def matching_subscribers(alert: AlertPage) -> QuerySet[Subscriber]:
+    """Active subscribers whose areas and topics the (source) alert concerns."""
+    source = alert.source_alert()
+    area_ids = list(source.areas.values_list("pk", flat=True))
+    topic_ids = list(source.topics.values_list("pk", flat=True))
+    return Subscriber.objects.active().matching(areas=area_ids, topics=topic_ids)
+
+
+def earlier_alert_reached(alert: AlertPage) -> QuerySet[Subscriber] | None:
+    """For a follow-up: the active subscribers the earlier alert reached.
+
+    "Reached" means a delivery of any send of the earlier alert that was sent
+    or is still queued (someone still about to get the first alert must get
+    its correction too). Returns None when the earlier alert's delivery rows
+    were purged after DELIVERY_RETENTION_DAYS: who got it is no longer known.
+    """
+    earlier = alert.source_alert().follow_up_of
+    if earlier is None:
+        return None
+    earlier = earlier.source_alert()
+    dispatches = Dispatch.objects.filter(alert=earlier)
+    if dispatches.filter(deliveries_purged_at__isnull=False).exists():
+        return None
+    reached = Delivery.objects.filter(
+        dispatch__in=dispatches, status__in=(Delivery.Status.SENT, Delivery.Status.QUEUED)
+    ).values("subscriber_id")
+    return Subscriber.objects.active().filter(pk__in=reached)
+
+
+@dataclass
+class Audience:
+    """The people a send would reach, and how it is decided."""
+
+    subscribers: QuerySet[Subscriber]
+    rule: str  # "areas and topics", "earlier alert", "areas and topics (earlier rows purged)"
+
+    def by_language(self) -> list[tuple[str, int]]:
+        """(language code, number of subscribers), most readers first."""
+        rows = self.subscribers.order_by().values("language").annotate(n=Count("pk"))
+        return sorted(((row["language"], row["n"]) for row in rows), key=lambda r: (-r[1], r[0]))
+
+    def count(self) -> int:
+        return self.subscribers.count()
+
+
+def alert_audience(alert: AlertPage) -> Audience:
+    """The audience of a send of ``alert`` (see the module docstring)."""
+    source = alert.source_alert()
+    if source.follow_up_of_id:
+        reached = earlier_alert_reached(source)
+        if reached is not None:
+            return Audience(reached, "earlier alert")
+        return Audience(matching_subscribers(source), "areas and topics (earlier rows purged)")
+    return Audience(matching_subscribers(source), "areas and topics")
+
+
+def live_translations(alert: AlertPage) -> dict[str, AlertPage]:
+    """The live translations of the (source) alert, keyed by language code."""
+    source = alert.source_alert()
+    pages = (
+        AlertPage.objects.filter(translation_key=source.translation_key, live=True)
+        .select_related("locale")
+        .order_by()
+    )
+    return {page.locale.language_code: page for page in pages}
+
+
+def languages_without_translation(alert: AlertPage, languages: list[str]) -> list[str]:
+    """Those of ``languages`` with no live translation of the alert: their
+    readers will get the source language."""
+    live = live_translations(alert)
+    return [code for code in languages if code not in live]
+
+
+def language_names() -> dict[str, str]:
+    return dict(settings.LANGUAGES)
