@@ -7,9 +7,13 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from advocacy import urls as advocacy_urls
+
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # One-click unsubscribe (RFC 8058) has no language prefix.
+    *advocacy_urls.unprefixed_urlpatterns,
 ]
 
 if settings.DEBUG:
@@ -20,6 +24,7 @@ if settings.DEBUG:
 # Wagtail's catch-all comes last, inside the language prefix: a bare path
 # such as `/` is redirected by URLLocaleMiddleware to the negotiated language.
 urlpatterns += i18n_patterns(
+    path("", include(advocacy_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

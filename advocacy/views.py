@@ -1,0 +1,167 @@
+"""Site views for subscribers: thin, every rule lives in advocacy.subscriptions.
+
+None of these views sets a cookie. The forms are CSRF-exempt on purpose: a
+CSRF cookie would be the only cookie on the site, and what it protects
+against is covered otherwise (sign-up: double opt-in, a honeypot and rate
+limits; every other form: the signed token in the URL is the credential).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from advocacy import ratelimit
+from advocacy.forms import PreferencesForm, SubscribeForm
+from advocacy.subscriptions import (
+    SubscriptionError,
+    confirm,
+    make_choices,
+    subscribe,
+    unsubscribe,
+    update_preferences,
+)
+from advocacy.tokens import (
+    CONFIRM,
+    MANAGE,
+    UNSUBSCRIBE,
+    SubscriberGone,
+    TokenError,
+    make_token,
+    read_token,
+)
+
+# Sign-up attempts one client address may make per hour (a shared library
+# or community centre computer stays well under this).
+SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR = 30
+
+
+def client_address(request) -> str:
+    """The client address, only ever used hashed (ratelimit) and never stored or logged."""
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        # Behind the proxy: the entry it appended is the one it saw.
+        return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _private(response):
+    """Token pages: never cached by anyone, never indexed, no Referer leaks the token."""
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _token_error(request, error: TokenError):
+    response = render(request, "advocacy/token_error.html", {"message": error.message}, status=400)
+    return _private(response)
+
+
+def _choices(form):
+    data = form.cleaned_data
+    return make_choices(data["language"], data["areas"], data["topics"], data["wants_digest"])
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def subscribe_view(request):
+    """`/<lang>/subscribe/`: the sign-up form; the answer never says whether the address is known."""
+    if request.method == "GET":
+        form = SubscribeForm(initial={"language": translation.get_language()})
+        return render(request, "advocacy/subscribe.html", {"form": form})
+    if not ratelimit.allow(
+        "subscribe-client", client_address(request), SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR, 3600
+    ):
+        return render(request, "advocacy/rate_limited.html", status=429)
+    form = SubscribeForm(request.POST)
+    if form.is_valid():
+        if form.cleaned_data["website"]:
+            # A bot filled the honeypot: answer as usual, do nothing.
+            return render(request, "advocacy/subscribe_done.html")
+        try:
+            subscribe(form.cleaned_data["email"], _choices(form))
+        except SubscriptionError as exc:
+            form.add_error("email", str(exc))
+        else:
+            return render(request, "advocacy/subscribe_done.html")
+    return render(request, "advocacy/subscribe.html", {"form": form}, status=400)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm_view(request, token: str):
+    """GET shows a button (mail scanners follow links); POST confirms."""
+    try:
+        subscriber = read_token(token, CONFIRM)
+        if request.method == "POST":
+            subscriber = confirm(token)
+    except TokenError as error:
+        return _token_error(request, error)
+    context = {"subscriber": subscriber, "manage_token": None}
+    if request.method == "POST":
+        context["manage_token"] = make_token(subscriber, MANAGE)
+        return _private(render(request, "advocacy/confirmed.html", context))
+    return _private(render(request, "advocacy/confirm.html", context))
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def preferences_view(request, token: str):
+    """Change language, areas, topics, digest; or leave (button named ``leave``)."""
+    try:
+        subscriber = read_token(token, MANAGE)
+    except TokenError as error:
+        return _token_error(request, error)
+    if request.method == "POST" and "leave" in request.POST:
+        unsubscribe(subscriber)
+        return _private(render(request, "advocacy/unsubscribed.html"))
+    if request.method == "POST":
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            update_preferences(subscriber, _choices(form))
+            # Show the page again in the language just chosen.
+            return _private(
+                HttpResponseRedirect(f"/{subscriber.language}/preferences/{token}/?saved=1")
+            )
+        status = 400
+    else:
+        form = PreferencesForm(
+            initial={
+                "language": subscriber.language,
+                "areas": list(subscriber.areas.values_list("slug", flat=True)),
+                "topics": list(subscriber.topics.values_list("slug", flat=True)),
+                "wants_digest": subscriber.wants_digest,
+            }
+        )
+        status = 200
+    context = {"form": form, "saved": request.GET.get("saved") == "1" and status == 200}
+    return _private(render(request, "advocacy/preferences.html", context, status=status))
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe_view(request, token: str):
+    """`/unsubscribe/<token>/`: GET shows a button; POST (RFC 8058 one-click) leaves, 200, no redirect."""
+    try:
+        subscriber = read_token(token, UNSUBSCRIBE)
+    except SubscriberGone:
+        # Already gone: leaving again is a success, not an error.
+        return _private(render(request, "advocacy/unsubscribed.html"))
+    except TokenError as error:
+        return _token_error(request, error)
+    with translation.override(subscriber.language):
+        if request.method == "POST":
+            unsubscribe(subscriber)
+            response = render(request, "advocacy/unsubscribed.html")
+        else:
+            response = render(request, "advocacy/unsubscribe.html")
+    return _private(response)
