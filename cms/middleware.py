@@ -8,13 +8,23 @@ seen by whoever looks at the device), so requests without a prefix are
 negotiated from Accept-Language and nothing else.
 """
 
+import time
+from urllib.parse import urlencode
+
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
 
-from cms import page_cache
+from cms import page_cache, two_factor
 from cms.languages import negotiate
+
+# Session key holding the time of sign-in (see cms.signals).
+SIGNED_IN_AT_KEY = "faro_signed_in_at"
 
 
 class URLLocaleMiddleware(LocaleMiddleware):
@@ -71,3 +81,37 @@ class ScopedCSPMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and request.path_info.startswith("/admin/"):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return parts
+
+
+class AdminAccessMiddleware:
+    """Guard `/admin/`: second factor required, sessions capped at an absolute age.
+
+    Idle expiry comes from SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST;
+    the absolute cap needs the sign-in time, kept in the session at login.
+    """
+
+    OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/password_reset/", "/admin/2fa/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path_info
+        if path.startswith("/admin/") and request.user.is_authenticated:
+            signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+            if (
+                signed_in_at is None
+                or time.time() - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
+            ):
+                logout(request)
+                return redirect_to_login(path, "/admin/login/")
+            if not request.user.is_verified() and not path.startswith(self.OPEN_PATHS):
+                target = (
+                    "two_factor_verify"
+                    if two_factor.is_enrolled(request.user)
+                    else "two_factor_setup"
+                )
+                return HttpResponseRedirect(
+                    f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
+                )
+        return self.get_response(request)

@@ -1,5 +1,8 @@
-"""Purge the page cache whenever published content may have changed."""
+"""Signal receivers: purge the page cache when content changes; stamp sign-in time."""
 
+import time
+
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
@@ -20,9 +23,18 @@ def _purge_if_shown_on_pages(sender, **kwargs) -> None:
         page_cache.purge_all()
 
 
+def _stamp_sign_in(sender, request, user, **kwargs) -> None:
+    # Django has already given the session a new key at login; record when,
+    # so AdminAccessMiddleware can end it after SESSION_ABSOLUTE_SECONDS.
+    from cms.middleware import SIGNED_IN_AT_KEY
+
+    request.session[SIGNED_IN_AT_KEY] = time.time()
+
+
 def connect() -> None:
     """Connect the purge to Wagtail's publish signals and to snippet/setting saves."""
     for signal in (page_published, page_unpublished, published, unpublished):
         signal.connect(page_cache.purge_all, dispatch_uid=f"faro-page-cache-{id(signal)}")
     post_save.connect(_purge_if_shown_on_pages, dispatch_uid="faro-page-cache-save")
     post_delete.connect(_purge_if_shown_on_pages, dispatch_uid="faro-page-cache-delete")
+    user_logged_in.connect(_stamp_sign_in, dispatch_uid="faro-sign-in-time")

@@ -8,8 +8,13 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from advocacy import urls as advocacy_urls
+from cms import views
 
 urlpatterns = [
+    path("healthz", views.healthz),
+    path("admin/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
+    path("admin/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
+    path("admin/2fa/cancel/", views.two_factor_cancel, name="two_factor_cancel"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     # One-click unsubscribe (RFC 8058) has no language prefix.

@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,9 +71,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "cms.middleware.AdminAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lockout into a response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -214,8 +222,34 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 PAGE_CACHE_SECONDS = 10 * 60
 PUBLIC_MAX_AGE = 60
 
+# --- Sign-in ----------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failures, counted in the shared cache (Redis in
+# production) so every web process sees the same count. An account locks
+# after 5 failures from anywhere, and so does a client address after 5
+# failures on any accounts (axes keeps only hashes of them in its keys).
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
+    # Development and tests without REDIS_URL run one process, where the
+    # local-memory cache is shared; production requires REDIS_URL.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_CLIENT_STR_CALLABLE = "cms.two_factor.axes_client_str"
+OTP_TOTP_ISSUER = "Faro"
+
 # --- Sessions and cookies --------------------------------------------------
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Sessions end after 30 minutes idle (each request pushes expiry forward) or
+# 12 hours after sign-in, whichever comes first.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

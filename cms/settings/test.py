@@ -4,6 +4,8 @@ The test database is a file (never in-memory) so a Celery worker in another
 process sees the same data.
 """
 
+import os
+
 from .base import *  # noqa: F403
 from .base import DATABASES, STATIC_ROOT, VAR_DIR
 from .environment import env
@@ -17,8 +19,12 @@ SUBSCRIBER_HASH_KEY = env("SUBSCRIBER_HASH_KEY") or "test-subscriber-hash-key"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 
+# One test database per pytest process, so two runs on one machine never
+# share (and break) each other's data.
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+else:
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
 # WhiteNoise warns when STATIC_ROOT does not exist; tests never collect static.
 WHITENOISE_AUTOREFRESH = True
