@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from advocacy import urls as advocacy_urls
+from advocacy.feeds import AlertFeed
 from cms import views
 
 urlpatterns = [
@@ -29,6 +30,9 @@ if settings.DEBUG:
 # Wagtail's catch-all comes last, inside the language prefix: a bare path
 # such as `/` is redirected by URLLocaleMiddleware to the negotiated language.
 urlpatterns += i18n_patterns(
+    path("search/", views.search_view, name="search"),
+    path("alerts/feed/", AlertFeed(), name="alert_feed"),
+    path("alerts/feed/<slug:area_slug>/", AlertFeed(), name="alert_feed_area"),
     path("", include(advocacy_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from cms import two_factor
+from cms import search, two_factor
 
 
 def _safe_next(request) -> str:
@@ -67,6 +67,18 @@ def two_factor_verify(request):
 def two_factor_cancel(request):
     logout(request)
     return redirect("/admin/login/")
+
+
+def search_view(request):
+    """`/<lang>/search/?q=`: guides and alerts in the reader's language."""
+    query = search.clean_query(request.GET.get("q"))
+    language = request.LANGUAGE_CODE
+    results = search.search_pages(query, language) if query else []
+    return render(
+        request,
+        "cms/search.html",
+        {"query": query, "results": results, "max_length": search.MAX_QUERY_LENGTH},
+    )
 
 
 def healthz(request):

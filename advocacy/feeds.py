@@ -1,0 +1,95 @@
+"""Atom feeds of alerts, per language and per area: follow alerts without an email address."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone, translation
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from wagtail.models import Locale
+
+from advocacy.models import AlertPage, Area
+
+FEED_LENGTH = 30
+
+
+def alerts_for_feed(language: str, area: Area | None = None) -> list[AlertPage]:
+    """Live, public, unexpired alerts in `language` (the source where not translated), newest first.
+
+    With an area: alerts for that area, for an area containing it (Brooklyn
+    for Sunset Park), or for every area.
+    """
+    now = timezone.now()
+    default = Locale.get_default()
+    alerts = (
+        AlertPage.objects.live()
+        .public()
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .filter(locale__language_code__in={language, default.language_code})
+        .select_related("locale")
+        .order_by("-first_published_at")
+    )
+    if area is not None:
+        reach = {area.pk, *(a.pk for a in area.ancestors())}
+        # Areas are synchronised from the source alert; filter on the source's.
+        source_keys = (
+            AlertPage.objects.filter(locale=default)
+            .filter(Q(areas__isnull=True) | Q(areas__in=reach))
+            .values("translation_key")
+        )
+        alerts = alerts.filter(translation_key__in=source_keys)
+    chosen: dict = {}
+    for alert in alerts[: FEED_LENGTH * 2]:
+        current = chosen.get(alert.translation_key)
+        if current is None or alert.locale.language_code == language:
+            chosen[alert.translation_key] = alert
+    return sorted(chosen.values(), key=lambda a: a.first_published_at, reverse=True)[:FEED_LENGTH]
+
+
+class AlertFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, area_slug=None):
+        self.language = translation.get_language()
+        if area_slug is None:
+            return None
+        try:
+            return Area.objects.get(slug=area_slug)
+        except Area.DoesNotExist:
+            raise Http404(_("No such area.")) from None
+
+    def title(self, area):
+        if area is None:
+            return _("Faro alerts")
+        return _("Faro alerts: %(area)s") % {"area": area.display_name}
+
+    def link(self, area):
+        return f"/{self.language}/alerts/"
+
+    def feed_url(self, area):
+        suffix = f"{area.slug}/" if area else ""
+        return f"{settings.SITE_URL}/{self.language}/alerts/feed/{suffix}"
+
+    def subtitle(self, area):
+        return _("Alerts from Faro. Following this feed needs no email address.")
+
+    def items(self, area):
+        return alerts_for_feed(self.language, area)
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        return item.summary
+
+    def item_link(self, item):
+        return item.get_url()
+
+    def item_pubdate(self, item):
+        return item.first_published_at
+
+    def item_updateddate(self, item):
+        return item.last_published_at
