@@ -1,0 +1,598 @@
+"""The first content: guides built on the 2017 NYPD memo, in all twelve languages.
+
+Every fact here comes from the Patch article that quotes the memo
+(seed/patch_article_excerpts.txt, seed/nypd_memo_2017.txt). The memo's year,
+2017, is the one addition; no day is given, so none is recorded. No statement
+gets a "last verified" date: nobody has checked 2017 policy against today's,
+and readers must see that.
+
+Translations are made through wagtail-localize (a TranslationSource per
+object, a StringTranslation per segment, then `save_target`), so translators
+can edit and sync them later in the admin. The translated strings live in
+seed/translations/<language>.json, keyed by the English string; they are
+machine-made, and stay marked "needs review" until a person approves them.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from wagtail.log_actions import log
+from wagtail.models import Locale, Page
+
+from know_your_rights.models import GuideIndexPage, GuidePage, PolicySource, PolicyStatement
+from know_your_rights.roles import assign_legal_review
+
+SEED_DIR = Path(__file__).resolve().parent / "seed"
+TRANSLATIONS_DIR = SEED_DIR / "translations"
+ADMINISTRATIVE_IMPORT = "know_your_rights.administrative_import"
+TOOL_NAME = "Faro seed (machine-made, needs review)"
+BLOCK_ID_NAMESPACE = uuid.UUID("6f1c1f5e-3a8e-4d35-9c52-2b9c1e0f7a11")
+
+ARTICLE_TITLE = "NYPD Officers 'Want To Cooperate With ICE,' Union President Says"
+MEMO_TITLE = "Memo from the NYPD Police Commissioner on the NYPD's immigration-related policies"
+MEMO_ATTRIBUTION = "NYPD policy as stated in the Police Commissioner's 2017 memo"
+
+
+def _data_file_text(name: str) -> str:
+    """A seed data file without its `#` header lines."""
+    lines = (SEED_DIR / name).read_text(encoding="utf-8").splitlines()
+    return "\n".join(line for line in lines if not line.startswith("#")).strip()
+
+
+SOURCES = [
+    {
+        "title": MEMO_TITLE,
+        "issuer": "NYPD Police Commissioner",
+        "date_year": 2017,
+        "full_text_file": "nypd_memo_2017.txt",
+        "text_attribution": (
+            f"Full text as quoted in the Patch article “{ARTICLE_TITLE}”. "
+            "The seed gives no day or month for the memo, only the year."
+        ),
+    },
+    {
+        "title": ARTICLE_TITLE,
+        "issuer": "Patch",
+        "date_year": None,
+        "full_text_file": "patch_article_excerpts.txt",
+        "text_attribution": "Excerpts Faro cites, word for word. The article gives no date.",
+    },
+]
+
+STATEMENTS = [
+    {
+        "key": "idnyc-accepted",
+        "source": MEMO_TITLE,
+        "kind": PolicyStatement.Kind.POLICY,
+        "attribution": MEMO_ATTRIBUTION,
+        "quote": (
+            "The NYPD accepts the city’s IDNYC as a valid and recognized form of "
+            "government-issued identification, including for the issuance of summonses "
+            "and desk appearance tickets."
+        ),
+        "summary": (
+            "The NYPD accepts IDNYC as government ID. This includes when the police give "
+            "you a summons or a desk appearance ticket."
+        ),
+        "as_of_year": 2017,
+    },
+    {
+        "key": "no-status-questions",
+        "source": MEMO_TITLE,
+        "kind": PolicyStatement.Kind.POLICY,
+        "attribution": MEMO_ATTRIBUTION,
+        "quote": (
+            "The NYPD does not inquire about the immigration status of crime victims, "
+            "witnesses, or others who call or approach the police seeking assistance."
+        ),
+        "summary": (
+            "The NYPD does not ask about immigration status if you are a crime victim or a "
+            "witness, or if you ask the police for help."
+        ),
+        "as_of_year": 2017,
+    },
+    {
+        "key": "no-civil-enforcement",
+        "source": MEMO_TITLE,
+        "kind": PolicyStatement.Kind.POLICY,
+        "attribution": MEMO_ATTRIBUTION,
+        "quote": (
+            "The NYPD does not conduct civil immigration enforcement. Specifically, this "
+            "department does not enforce administrative warrants issued by Immigration and "
+            "Custom Enforcement agents or federal immigration judges solely in connection "
+            "with civil immigration violations. For example, the NYPD does not arrest or "
+            "detain individuals for immigration violations such as overstaying a "
+            "lawfully-issued visa."
+        ),
+        "summary": (
+            "The NYPD does not enforce civil immigration law. It does not act on ICE "
+            "administrative warrants. It does not arrest people only for an immigration "
+            "violation, such as staying after a visa ends."
+        ),
+        "as_of_year": 2017,
+    },
+    {
+        "key": "detainers-narrow",
+        "source": MEMO_TITLE,
+        "kind": PolicyStatement.Kind.POLICY,
+        "attribution": MEMO_ATTRIBUTION,
+        "quote": (
+            "However, the NYPD does and will continue to honor federal immigration "
+            "detainers when there is a risk to public safety. Pursuant to New York City "
+            "law, the NYPD detains for federal authorities individuals in our custody who "
+            "have been convicted of a violent or serious felony, or are on the terrorist "
+            "watch list and a judicial warrant has been issued."
+        ),
+        "summary": (
+            "The NYPD holds a person for federal immigration authorities only in a few "
+            "cases. A judge must have signed a warrant. The person must have been convicted "
+            "of a violent or serious felony, or be on the terrorist watch list."
+        ),
+        "as_of_year": 2017,
+    },
+    {
+        "key": "detainer-review",
+        "source": MEMO_TITLE,
+        "kind": PolicyStatement.Kind.POLICY,
+        "attribution": MEMO_ATTRIBUTION,
+        "quote": (
+            "The Criminal Justice Bureau is responsible for borough-wide arrest processing, "
+            "overseeing Central Booking, and ensuring the timely arraignment of arrestees. "
+            "This command has been tasked with reviewing federal immigration detainer "
+            "requests in consultation with the Legal Bureau. Members of the service who "
+            "have questions regarding immigration detainers should consult the Criminal "
+            "Justice Bureau by contacting the local borough Court Section concerned, or the "
+            "Legal Bureau at 646-610-5400."
+        ),
+        "summary": (
+            "The NYPD Criminal Justice Bureau reviews each request from federal immigration "
+            "authorities to hold a person. It does this with the NYPD Legal Bureau."
+        ),
+        "as_of_year": 2017,
+        "named_contact": (
+            "NYPD Legal Bureau. The memo gives this number for NYPD officers "
+            "with questions about immigration detainers"
+        ),
+        "named_contact_phone": "646-610-5400",
+    },
+    {
+        "key": "fingerprints-shared",
+        "source": ARTICLE_TITLE,
+        "kind": PolicyStatement.Kind.REPORTED,
+        "attribution": (
+            "As reported by Patch, quoting a letter from El Grito. This is not NYPD policy."
+        ),
+        "quote": (
+            "Every arrest produces fingerprints that are sent to federal law enforcement officials"
+        ),
+        "summary": "After every arrest, the fingerprints are sent to federal law enforcement.",
+    },
+    {
+        "key": "broken-windows-risk",
+        "source": ARTICLE_TITLE,
+        "kind": PolicyStatement.Kind.REPORTED,
+        "attribution": "As reported by Patch. This is not NYPD policy.",
+        "quote": (
+            "With small crimes like these on their records, undocumented immigrants are "
+            "more vulnerable to deportation under Trump."
+        ),
+        "summary": (
+            "Arrests for small offenses, like selling on the street or not paying the "
+            "subway fare, can raise the risk of deportation for people without papers."
+        ),
+    },
+    {
+        "key": "ice-raids-anywhere",
+        "source": ARTICLE_TITLE,
+        "kind": PolicyStatement.Kind.REPORTED,
+        "attribution": (
+            "As reported by Patch, quoting Anna Law of Brooklyn College. This is not NYPD policy."
+        ),
+        "quote": (
+            "The federal immigration authorities can conduct raids throughout our city. "
+            "That can still happen."
+        ),
+        "summary": (
+            "Federal immigration agents can still make arrests anywhere in the city. The "
+            "NYPD policy does not stop them."
+        ),
+    },
+]
+
+INDEX = {
+    "title": "Know your rights",
+    "slug": "guides",
+    "intro": (
+        "Short guides about what the NYPD said it will and will not do. Each guide shows "
+        "where this comes from and how old it is."
+    ),
+}
+
+
+def _right(right, statement=None, say="", avoid="", on_card=True):
+    return (
+        "right",
+        {"right": right, "say": say, "avoid": avoid, "statement": statement, "on_card": on_card},
+    )
+
+
+def _callout(heading, text, statement=None):
+    return ("callout", {"heading": heading, "text": f"<p>{text}</p>", "statement": statement})
+
+
+def _steps(heading, steps):
+    return ("steps", {"heading": heading, "steps": steps})
+
+
+ICE_IS_NOT_NYPD = _callout(
+    "ICE is not the NYPD",
+    "ICE agents work for the federal government. The NYPD policy does not stop them.",
+    "ice-raids-anywhere",
+)
+
+GUIDES = [
+    {
+        "slug": "asking-the-police-for-help",
+        "title": "Asking the police for help",
+        "situation": "You are a victim of a crime, you saw a crime, or you need help.",
+        "summary": (
+            "You can ask the NYPD for help. The NYPD said it does not ask victims, witnesses "
+            "or people who ask for help about their immigration status."
+        ),
+        "body": [
+            _right(
+                "You can ask the police for help. They should not ask about your "
+                "immigration status.",
+                "no-status-questions",
+                say="I need help. I am a victim of a crime.",
+                avoid="Do not stay silent about a crime only because you fear questions "
+                "about your status.",
+            ),
+            _right(
+                "You can show your IDNYC card as ID.",
+                "idnyc-accepted",
+                say="This is my IDNYC card.",
+            ),
+            ICE_IS_NOT_NYPD,
+        ],
+    },
+    {
+        "slug": "your-idnyc",
+        "title": "Your IDNYC card",
+        "situation": "The police ask for your ID, or give you a summons or a desk "
+        "appearance ticket.",
+        "summary": (
+            "The NYPD said it accepts IDNYC as government ID. This includes summonses and "
+            "desk appearance tickets."
+        ),
+        "body": [
+            _right(
+                "You can use your IDNYC card as ID with the NYPD.",
+                "idnyc-accepted",
+                say="This is my IDNYC card. The NYPD accepts it as government ID.",
+            ),
+            _steps(
+                "If the police ask for ID",
+                [
+                    "Stay calm.",
+                    "Show your IDNYC card.",
+                    "If you get a summons or a desk appearance ticket, keep the paper.",
+                    "Talk to a lawyer if you have questions about your case.",
+                ],
+            ),
+            _right(
+                "If you ask the police for help, they should not ask about your "
+                "immigration status.",
+                "no-status-questions",
+                on_card=False,
+            ),
+        ],
+    },
+    {
+        "slug": "nypd-and-ice",
+        "title": "NYPD and ICE: warrants and detainers",
+        "situation": "You worry that the police will hand you to immigration agents (ICE).",
+        "summary": (
+            "The NYPD said it does not enforce civil immigration law. It holds people for "
+            "ICE only in a few cases, and only with a warrant signed by a judge."
+        ),
+        "body": [
+            _right(
+                "The NYPD does not arrest people only for an immigration violation.",
+                "no-civil-enforcement",
+                say="Are you from the NYPD or from ICE?",
+            ),
+            _right(
+                "The NYPD does not act on ICE administrative warrants.",
+                "no-civil-enforcement",
+            ),
+            _right(
+                "The NYPD holds a person for ICE only with a warrant signed by a judge, and "
+                "only in a few cases.",
+                "detainers-narrow",
+            ),
+            _callout(
+                "Who decides",
+                "The NYPD Criminal Justice Bureau reviews each ICE request to hold a person. "
+                "It works with the NYPD Legal Bureau.",
+                "detainer-review",
+            ),
+            ICE_IS_NOT_NYPD,
+        ],
+    },
+    {
+        "slug": "if-you-are-arrested",
+        "title": "If you are arrested: your fingerprints",
+        "situation": "The police arrest you, even for something small.",
+        "summary": (
+            "After every arrest, the fingerprints go to federal law enforcement. Small "
+            "arrests can raise the risk of deportation."
+        ),
+        "body": [
+            _callout(
+                "Your fingerprints",
+                "Every arrest produces fingerprints. They are sent to federal law enforcement.",
+                "fingerprints-shared",
+            ),
+            _callout(
+                "Small arrests matter",
+                "Arrests for small offenses, like selling on the street or not paying the "
+                "subway fare, can raise the risk of deportation.",
+                "broken-windows-risk",
+            ),
+            _right(
+                "The NYPD holds a person for ICE only with a warrant signed by a judge, and "
+                "only in a few cases.",
+                "detainers-narrow",
+            ),
+            _right(
+                "You can use your IDNYC card as ID if you get a summons or a desk "
+                "appearance ticket.",
+                "idnyc-accepted",
+                say="This is my IDNYC card.",
+            ),
+            _steps(
+                "What you can do",
+                [
+                    "Stay calm.",
+                    "Show your IDNYC card if you have one.",
+                    "Talk to a lawyer about your case and your immigration status.",
+                ],
+            ),
+        ],
+    },
+]
+
+
+class SeedError(Exception):
+    """The seed data is incomplete (for example a missing translation)."""
+
+
+@dataclass
+class SeedReport:
+    """What one run created; all zero on a second run."""
+
+    created: list[str] = field(default_factory=list)
+
+    def add(self, what: str) -> None:
+        self.created.append(what)
+
+
+def load_translations(language_code: str) -> dict[str, str]:
+    """The translated strings for one language, keyed by the English string."""
+    path = TRANSLATIONS_DIR / f"{language_code}.json"
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def english_strings() -> list[str]:
+    """Every English string a translator must provide, in a stable order."""
+    strings: list[str] = [INDEX["title"], INDEX["intro"]]
+    for statement in STATEMENTS:
+        strings += [statement["attribution"], statement["summary"]]
+        if statement.get("named_contact"):
+            strings.append(statement["named_contact"])
+    for guide in GUIDES:
+        strings += [guide["title"], guide["situation"], guide["summary"]]
+        for block_type, value in guide["body"]:
+            if block_type == "right":
+                strings += [value[k] for k in ("right", "say", "avoid") if value[k]]
+            elif block_type == "callout":
+                strings += [
+                    value["heading"],
+                    value["text"].removeprefix("<p>").removesuffix("</p>"),
+                ]
+            elif block_type == "steps":
+                strings += [value["heading"], *value["steps"]]
+    return list(dict.fromkeys(strings))
+
+
+def _stream_data(guide: dict, statements: dict[str, PolicyStatement]) -> list[dict]:
+    """The guide body in StreamField's stored form, with stable block ids.
+
+    Stable ids keep a second run from seeing a change, and let the wallet card
+    match each translated block to its English original.
+    """
+    blocks = []
+    for index, (block_type, value) in enumerate(guide["body"]):
+        block_id = str(uuid.uuid5(BLOCK_ID_NAMESPACE, f"{guide['slug']}/{index}"))
+        value = dict(value)
+        if "statement" in value:
+            key = value["statement"]
+            value["statement"] = statements[key].pk if key else None
+        if block_type == "steps":
+            value["steps"] = [
+                {
+                    "type": "item",
+                    "value": step,
+                    "id": str(uuid.uuid5(BLOCK_ID_NAMESPACE, f"{block_id}/{n}")),
+                }
+                for n, step in enumerate(value["steps"])
+            ]
+        blocks.append({"type": block_type, "value": value, "id": block_id})
+    return blocks
+
+
+def _publish_imported_page(page: Page) -> None:
+    """Publish directly, bypassing the workflow, and say so in the page history."""
+    revision = page.save_revision(log_action=False)
+    revision.publish(log_action=True, skip_permission_checks=True)
+    log(
+        instance=page,
+        action=ADMINISTRATIVE_IMPORT,
+        data={"command": "load_memo_content"},
+        revision=revision,
+    )
+
+
+def load_sources_and_statements(report: SeedReport) -> dict[str, PolicyStatement]:
+    """The two sources and their English statements; existing rows are left alone."""
+    english = Locale.get_default()
+    sources = {}
+    for data in SOURCES:
+        source = PolicySource.objects.filter(title=data["title"]).first()
+        if source is None:
+            source = PolicySource.objects.create(
+                title=data["title"],
+                issuer=data["issuer"],
+                date_year=data["date_year"],
+                full_text=_data_file_text(data["full_text_file"]),
+                text_attribution=data["text_attribution"],
+            )
+            report.add(f"source {source.title}")
+        sources[data["title"]] = source
+    statements = {}
+    for data in STATEMENTS:
+        statement = PolicyStatement.objects.filter(key=data["key"], locale=english).first()
+        if statement is None:
+            statement = PolicyStatement.objects.create(
+                locale=english,
+                key=data["key"],
+                source=sources[data["source"]],
+                kind=data["kind"],
+                attribution=data["attribution"],
+                quote=data["quote"],
+                summary=data["summary"],
+                status=PolicyStatement.Status.IN_FORCE,
+                as_of_year=data.get("as_of_year"),
+                named_contact=data.get("named_contact", ""),
+                named_contact_phone=data.get("named_contact_phone", ""),
+            )
+            report.add(f"statement {statement.key}")
+        statements[data["key"]] = statement
+    return statements
+
+
+def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement]) -> list[Page]:
+    """The English guide index and guides, published as an administrative import."""
+    english = Locale.get_default()
+    home = Page.objects.get(depth=2, locale=english).specific
+    index = GuideIndexPage.objects.child_of(home).filter(slug=INDEX["slug"]).first()
+    if index is None:
+        index = GuideIndexPage(title=INDEX["title"], slug=INDEX["slug"], intro=INDEX["intro"])
+        home.add_child(instance=index)
+        _publish_imported_page(index)
+        report.add("page guides")
+    assign_legal_review(index)
+    pages: list[Page] = [index]
+    for guide in GUIDES:
+        page = GuidePage.objects.child_of(index).filter(slug=guide["slug"]).first()
+        if page is None:
+            page = GuidePage(
+                title=guide["title"],
+                slug=guide["slug"],
+                situation=guide["situation"],
+                summary=guide["summary"],
+                body=_stream_data(guide, statements),
+            )
+            index.add_child(instance=page)
+            _publish_imported_page(page)
+            report.add(f"page {guide['slug']}")
+        pages.append(page)
+    return pages
+
+
+def translate(obj, locale: Locale, strings: dict[str, str], report: SeedReport) -> None:
+    """Create `obj`'s translation into `locale` through wagtail-localize.
+
+    Every string segment gets a machine-type StringTranslation, so the
+    translation editor shows them and a later sync keeps them. Does nothing if
+    the translation exists already.
+    """
+    if obj.has_translation(locale):
+        return
+    # wagtail-localize publishes a translated page on commit; committing each
+    # translation on its own lets that happen before the next child page is
+    # added (a publish after that would write back a stale child count).
+    with transaction.atomic():
+        _translate(obj, locale, strings)
+    target = obj.get_translation(locale)
+    if isinstance(target, Page):
+        log(
+            instance=target,
+            action=ADMINISTRATIVE_IMPORT,
+            data={"command": "load_memo_content"},
+            revision=target.latest_revision,
+        )
+    report.add(f"{locale.language_code} {obj}")
+
+
+def _translate(obj, locale: Locale, strings: dict[str, str]) -> None:
+    from wagtail_localize.models import (
+        StringSegment,
+        StringTranslation,
+        Translation,
+        TranslationSource,
+    )
+
+    source, _created = TranslationSource.get_or_create_from_instance(obj)
+    translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+    for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
+        text = segment.string.data
+        if text not in strings:
+            raise SeedError(
+                f"No {locale.language_code} translation for {text!r} "
+                f"(add it to {TRANSLATIONS_DIR / (locale.language_code + '.json')})"
+            )
+        StringTranslation.objects.get_or_create(
+            translation_of=segment.string,
+            locale=locale,
+            context=segment.context,
+            defaults={
+                "data": strings[text],
+                "translation_type": StringTranslation.TRANSLATION_TYPE_MACHINE,
+                "tool_name": TOOL_NAME,
+            },
+        )
+    translation.save_target(publish=True)
+
+
+def load_memo_content(languages: list[str] | None = None) -> SeedReport:
+    """Load the memo-derived sources, statements and guides, then translate them.
+
+    Idempotent: whatever exists is left as it is, so a second run creates and
+    changes nothing. `languages` limits the translations (default: all).
+    Each object is committed on its own, so an interrupted run resumes cleanly.
+    """
+    report = SeedReport()
+    with transaction.atomic():
+        statements = load_sources_and_statements(report)
+        pages = load_english_pages(report, statements)
+    codes = languages or [code for code, _ in settings.LANGUAGES]
+    for code in codes:
+        if code == settings.LANGUAGE_CODE:
+            continue
+        locale = Locale.objects.get(language_code=code)
+        strings = load_translations(code)
+        # Statements first: the guides' choosers then point at the translated ones.
+        for statement in statements.values():
+            translate(statement, locale, strings, report)
+        for page in pages:
+            translate(page, locale, strings, report)
+    return report

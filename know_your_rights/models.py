@@ -1,0 +1,396 @@
+"""Guides and the policy they rest on.
+
+PolicySource (a document) → PolicyStatement (one commitment it makes, or one
+fact a report states) → cited from GuidePage blocks. Hotline is a phone line
+with who it is for. HelpLineSettings is the group's own line, set by an editor.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page, TranslatableMixin
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from know_your_rights.blocks import GuideBodyBlock
+from know_your_rights.dates import format_partial_date, validate_partial_date
+
+
+class PartialDateMixin(models.Model):
+    """A date that may be known only to the year (`date_year` … `date_day`)."""
+
+    date_year = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Leave empty if the document gives no year.")
+    )
+    date_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    date_day = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        try:
+            validate_partial_date(self.date_year, self.date_month, self.date_day)
+        except ValueError as error:
+            raise ValidationError({"date_year": str(error)}) from error
+
+    @property
+    def date_display(self) -> str:
+        return format_partial_date(self.date_year, self.date_month, self.date_day)
+
+
+class PolicySource(PartialDateMixin, index.Indexed, models.Model):
+    """A document a right rests on: a memo, a law, a news report."""
+
+    title = models.CharField(max_length=255, unique=True)
+    issuer = models.CharField(max_length=255, help_text=_("Who issued or published it."))
+    url = models.URLField(blank=True, verbose_name=_("URL"))
+    full_text = models.TextField(blank=True)
+    text_attribution = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=_("Where the full text comes from, if not from the issuer itself."),
+    )
+
+    panels = [
+        FieldPanel("title"),
+        FieldPanel("issuer"),
+        FieldRowPanel(
+            [FieldPanel("date_year"), FieldPanel("date_month"), FieldPanel("date_day")],
+            heading=_("Date issued (as much as is known)"),
+        ),
+        FieldPanel("url"),
+        FieldPanel("full_text"),
+        FieldPanel("text_attribution"),
+    ]
+    search_fields = [index.SearchField("title"), index.SearchField("issuer")]
+
+    class Meta:
+        verbose_name = _("policy source")
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+
+class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
+    """One commitment a source makes (or one fact a report states), cited by guides."""
+
+    class Kind(models.TextChoices):
+        POLICY = "policy", _("Policy")
+        REPORTED = "reported", _("Reported fact (not policy)")
+
+    class Status(models.TextChoices):
+        IN_FORCE = "in_force", _("In force")
+        CHANGED = "changed", _("Changed")
+        RESCINDED = "rescinded", _("Rescinded")
+
+    key = models.SlugField(
+        max_length=80, help_text=_("A short stable name, the same in every language.")
+    )
+    source = models.ForeignKey(PolicySource, on_delete=models.PROTECT, related_name="statements")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.POLICY)
+    attribution = models.CharField(
+        max_length=255,
+        help_text=_(
+            "How readers see where this comes from, e.g. "
+            "“NYPD policy as stated in the Police Commissioner's 2017 memo”."
+        ),
+    )
+    quote = models.TextField(help_text=_("The exact words of the source, in its language."))
+    summary = models.TextField(help_text=_("The same in plain language."))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_FORCE)
+    status_note = models.TextField(
+        blank=True, help_text=_("If changed or rescinded: what changed and when.")
+    )
+    as_of_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    as_of_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    as_of_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_verified = models.DateField(
+        null=True,
+        blank=True,
+        help_text=_("When an editor last checked this against current policy."),
+    )
+    review_due = models.DateField(null=True, blank=True)
+    named_contact = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "A contact the statement itself names, described as the source describes it "
+            "(for example a line for officers). Shown only beside this statement."
+        ),
+    )
+    named_contact_phone = models.CharField(max_length=40, blank=True)
+
+    translatable_fields = [
+        SynchronizedField("key"),
+        SynchronizedField("source"),
+        SynchronizedField("kind"),
+        TranslatableField("attribution"),
+        # The verbatim quote stays in the source's own words.
+        SynchronizedField("quote"),
+        TranslatableField("summary"),
+        SynchronizedField("status"),
+        TranslatableField("status_note"),
+        SynchronizedField("as_of_year"),
+        SynchronizedField("as_of_month"),
+        SynchronizedField("as_of_day"),
+        SynchronizedField("last_verified"),
+        SynchronizedField("review_due"),
+        TranslatableField("named_contact"),
+        SynchronizedField("named_contact_phone"),
+    ]
+
+    panels = [
+        FieldPanel("key"),
+        FieldPanel("source"),
+        FieldPanel("kind"),
+        FieldPanel("attribution"),
+        FieldPanel("quote"),
+        FieldPanel("summary"),
+        MultiFieldPanel([FieldPanel("status"), FieldPanel("status_note")], heading=_("Status")),
+        FieldRowPanel(
+            [FieldPanel("as_of_year"), FieldPanel("as_of_month"), FieldPanel("as_of_day")],
+            heading=_("As of (as much as is known)"),
+        ),
+        FieldRowPanel([FieldPanel("last_verified"), FieldPanel("review_due")], heading=_("Checks")),
+        MultiFieldPanel(
+            [FieldPanel("named_contact"), FieldPanel("named_contact_phone")],
+            heading=_("Contact named in the statement"),
+        ),
+    ]
+    search_fields = [index.SearchField("summary"), index.SearchField("quote")]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("policy statement")
+        unique_together = [("translation_key", "locale"), ("key", "locale")]
+        ordering = ["key"]
+
+    def __str__(self):
+        return f"{self.key}: {self.summary[:60]}"
+
+    def clean(self):
+        super().clean()
+        try:
+            validate_partial_date(self.as_of_year, self.as_of_month, self.as_of_day)
+        except ValueError as error:
+            raise ValidationError({"as_of_year": str(error)}) from error
+        if self.status != self.Status.IN_FORCE and not self.status_note:
+            raise ValidationError({"status_note": _("Say what changed.")})
+
+    @property
+    def as_of_display(self) -> str:
+        return format_partial_date(self.as_of_year, self.as_of_month, self.as_of_day)
+
+    def is_out_of_date(self, today: datetime.date | None = None) -> bool:
+        """Never verified, or its review date has passed."""
+        today = today or timezone.localdate()
+        if self.last_verified is None:
+            return True
+        return self.review_due is not None and self.review_due < today
+
+    @property
+    def out_of_date(self) -> bool:
+        return self.is_out_of_date()
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status == self.Status.IN_FORCE
+
+
+class Hotline(TranslatableMixin, models.Model):
+    """A phone line readers may call, with whom it is for."""
+
+    name = models.CharField(max_length=255)
+    phone = models.CharField(max_length=40)
+    hours = models.CharField(max_length=255, blank=True)
+    languages_served = models.CharField(max_length=255, blank=True)
+    audience = models.CharField(max_length=255, blank=True, verbose_name=_("who it is for"))
+
+    translatable_fields = [
+        TranslatableField("name"),
+        SynchronizedField("phone"),
+        TranslatableField("hours"),
+        TranslatableField("languages_served"),
+        TranslatableField("audience"),
+    ]
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("phone"),
+        FieldPanel("hours"),
+        FieldPanel("languages_served"),
+        FieldPanel("audience"),
+    ]
+
+    class Meta(TranslatableMixin.Meta):
+        verbose_name = _("hotline")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.phone})"
+
+
+@register_setting(icon="help")
+class HelpLineSettings(BaseSiteSetting):
+    """The group's own help line, shown in the page header once set."""
+
+    name = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    panels = [
+        HelpPanel(content=str(_("Shown at the top of every page once a phone number is set."))),
+        FieldPanel("name"),
+        FieldPanel("phone"),
+    ]
+
+    class Meta:
+        verbose_name = _("help line")
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.phone.strip())
+
+
+class TranslationApproval(models.Model):
+    """A person approved one translated page or snippet.
+
+    Kept apart from the translated object on purpose: wagtail-localize copies
+    synchronised fields from the source on every sync, and must never be able
+    to approve (or un-approve) a translation. See know_your_rights.review.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.CharField(max_length=64)
+    translated_object = GenericForeignKey("content_type", "object_id")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("translation approval")
+        unique_together = [("content_type", "object_id")]
+        permissions = [("approve_translation", "Can approve a translation")]
+
+    def __str__(self):
+        return f"{self.content_type} {self.object_id} approved {self.approved_at:%Y-%m-%d}"
+
+
+class GuideIndexPage(Page):
+    """`/<lang>/guides/`: the list of guides."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["know_your_rights.GuidePage"]
+    max_count_per_parent = 1
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("intro"),
+    ]
+
+    class Meta:
+        verbose_name = _("guide index")
+
+    def get_context(self, request, *args, **kwargs):
+        from know_your_rights.review import review_state
+
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = (
+            GuidePage.objects.child_of(self).live().public().specific().order_by("path")
+        )
+        context["review"] = review_state(self)
+        return context
+
+
+class GuidePage(RoutablePageMixin, Page):
+    """One situation ("Talking to the NYPD"), its rights and where they come from."""
+
+    situation = models.CharField(
+        max_length=255, help_text=_("The situation, in the reader's words.")
+    )
+    summary = models.TextField(help_text=_("Two or three plain sentences."))
+    last_reviewed = models.DateField(null=True, blank=True)
+    body = StreamField(GuideBodyBlock(), use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("situation"),
+        FieldPanel("summary"),
+        FieldPanel("last_reviewed"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("situation"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["know_your_rights.GuideIndexPage"]
+    subpage_types: list[str] = []
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("situation"),
+        TranslatableField("summary"),
+        SynchronizedField("last_reviewed"),
+        TranslatableField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("guide")
+
+    def get_context(self, request, *args, **kwargs):
+        from know_your_rights.guides import guide_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(guide_context(self))
+        return context
+
+    @path("")
+    def guide(self, request):
+        return self.render(request)
+
+    @path("card/")
+    def card(self, request):
+        from know_your_rights.cards import card_context
+
+        context = self.get_context(request)
+        context.update(card_context(self))
+        return render(request, "know_your_rights/card.html", context)
+
+    @path("card/pdf/")
+    def card_pdf(self, request):
+        from know_your_rights.cards import card_context, render_card_pdf
+
+        if not self.live:
+            raise Http404
+        context = self.get_context(request)
+        context.update(card_context(self))
+        pdf = render_card_pdf(request, context)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"faro-{self.slug}-{self.locale.language_code}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
