@@ -1,0 +1,62 @@
+"""Unconfirmed sign-ups are purged by a scheduled task a worker can find."""
+
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from advocacy.models import Subscriber
+from advocacy.subscriber_tasks import purge_unconfirmed_subscribers
+from tests.advocacy.subscriber_factories import make_subscriber
+from tests.conftest import ROOT, subprocess_env
+
+
+def backdate(subscriber, days: float) -> None:
+    Subscriber.objects.filter(pk=subscriber.pk).update(
+        created_at=timezone.now() - timedelta(days=days)
+    )
+
+
+def make_population():
+    days = settings.SUBSCRIPTION_CONFIRM_DAYS
+    old_pending = make_subscriber("old@example.org", status=Subscriber.Status.PENDING)
+    backdate(old_pending, days + 0.1)
+    fresh_pending = make_subscriber("fresh@example.org", status=Subscriber.Status.PENDING)
+    backdate(fresh_pending, days - 0.5)
+    old_active = make_subscriber("active@example.org")
+    backdate(old_active, days * 10)
+    return old_pending, fresh_pending, old_active
+
+
+@pytest.mark.django_db
+def test_purge_deletes_only_old_unconfirmed_sign_ups():
+    old_pending, fresh_pending, old_active = make_population()
+    assert purge_unconfirmed_subscribers() == 1
+    remaining = set(Subscriber.objects.values_list("pk", flat=True))
+    assert remaining == {fresh_pending.pk, old_active.pk}
+
+
+def test_purge_is_on_the_beat_schedule():
+    entry = settings.CELERY_BEAT_SCHEDULE["advocacy.purge_unconfirmed_subscribers"]
+    assert entry["task"] == purge_unconfirmed_subscribers.name
+
+
+def test_a_worker_finds_the_purge_task():
+    # What `celery worker` does at start-up, in a fresh process (this one has
+    # already imported the task): import CELERY_IMPORTS and every tasks module.
+    code = (
+        "from cms.celery import app; app.loader.import_default_modules(); "
+        "print('advocacy.purge_unconfirmed_subscribers' in app.tasks)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=subprocess_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
