@@ -9,3 +9,7 @@ class CmsConfig(AppConfig):
         from cms import signals
 
         signals.connect()
+
+        from cms.api import caching
+
+        caching.connect()

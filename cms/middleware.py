@@ -35,6 +35,13 @@ class URLLocaleMiddleware(LocaleMiddleware):
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
 
+    def process_response(self, request, response):
+        # The API has no language prefix: its 404s are answers, not pages to
+        # redirect to /<lang>/... (and it varies on Accept-Language itself).
+        if request.path_info.startswith("/api/"):
+            return response
+        return super().process_response(request, response)
+
 
 class PageCacheMiddleware:
     """Serve anonymous public pages from the shared cache (see cms.page_cache)."""

@@ -12,6 +12,9 @@ from advocacy.feeds import AlertFeed
 from cms import views
 
 urlpatterns = [
+    # The API has no language prefix (?lang= / Accept-Language) and must come
+    # before Wagtail's catch-all.
+    path("api/v1/", include("cms.api.urls")),
     path("healthz", views.healthz),
     path("admin/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("admin/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),

@@ -1,0 +1,1 @@
+"""The public REST API for alerts, areas, topics and subscriptions (routed from cms)."""

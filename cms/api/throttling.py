@@ -1,0 +1,69 @@
+"""Throttles for the API's writes, counted in the shared cache.
+
+Both classes apply only to views that set ``throttle_scope`` (reads are
+served from cache and are not throttled). Rates come from
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: ``<scope>`` per client address and
+``<scope>-email`` per email address named in the body. Counting uses
+advocacy.ratelimit, whose cache keys hold keyed hashes, never an address.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle
+
+from advocacy import ratelimit
+from advocacy.crypto import email_hash, normalise_email
+from advocacy.views import client_address
+
+_PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """`"5/hour"` → (5, 3600)."""
+    count, _, period = rate.partition("/")
+    return int(count), _PERIODS[period.strip()[0]]
+
+
+class _WindowThrottle(BaseThrottle):
+    suffix = ""
+
+    def identifier(self, request) -> str | None:
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        scope = getattr(view, "throttle_scope", None)
+        if not scope or request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope + self.suffix)
+        identifier = self.identifier(request)
+        if not rate or not identifier:
+            return True
+        limit, self.window = parse_rate(rate)
+        return ratelimit.allow(f"api:{scope}{self.suffix}", identifier, limit, self.window)
+
+    def wait(self):
+        window = getattr(self, "window", 60)
+        return window - (time.time() % window)
+
+
+class ClientAddressThrottle(_WindowThrottle):
+    """Per client address (hashed before it reaches the cache)."""
+
+    def identifier(self, request):
+        return client_address(request._request) or "unknown"
+
+
+class EmailThrottle(_WindowThrottle):
+    """Per email address in the body, by its keyed hash: one address cannot be flooded."""
+
+    suffix = "-email"
+
+    def identifier(self, request):
+        data = request.data
+        address = data.get("email") if isinstance(data, dict) else None
+        if not isinstance(address, str) or not address.strip():
+            return None
+        return email_hash(normalise_email(address))

@@ -1,0 +1,1 @@
+"""The public REST API for guides, policy statements and hotlines (routed from cms)."""

@@ -1,0 +1,302 @@
+"""JSON for guides, policy statements, sources and hotlines.
+
+The serializer context carries what was fetched in bulk for the whole
+answer: ``locales`` (locale id → code), ``requested_language``,
+``needs_review`` ({(model name, pk): bool}) and ``translations``
+(translation_key → {code: id}). Nothing here queries per item.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from rest_framework import serializers
+
+from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
+
+
+class PartialDateSerializer(serializers.Serializer):
+    """A date known perhaps only to the month or the year."""
+
+    year = serializers.IntegerField(allow_null=True)
+    month = serializers.IntegerField(allow_null=True)
+    day = serializers.IntegerField(allow_null=True)
+    display = serializers.CharField(help_text="As readers see it, e.g. `2017`.")
+
+
+def partial_date(year, month, day, display) -> dict:
+    return {"year": year, "month": month, "day": day, "display": display}
+
+
+class LocalizedMixin(serializers.Serializer):
+    """`language` served, `fallback` when it is not the one asked for, `needs_review`."""
+
+    language = serializers.SerializerMethodField(help_text="The language actually served.")
+    fallback = serializers.SerializerMethodField(
+        help_text="True when the requested language has no version and the source is served."
+    )
+    needs_review = serializers.SerializerMethodField(
+        help_text="A translation no person has approved yet (machine or unreviewed)."
+    )
+
+    def get_language(self, obj) -> str:
+        return self.context["locales"][obj.locale_id]
+
+    def get_fallback(self, obj) -> bool:
+        requested = self.context.get("requested_language")
+        return requested is not None and self.get_language(obj) != requested
+
+    def get_needs_review(self, obj) -> bool:
+        return self.context["needs_review"].get((type(obj)._meta.model_name, obj.pk), False)
+
+
+class TranslationsMixin(serializers.Serializer):
+    translations = serializers.SerializerMethodField(
+        help_text="Language code → id of each published version of the same thing."
+    )
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {"type": "integer"},
+            "example": {"en": 4, "es": 9},
+        }
+    )
+    def get_translations(self, obj) -> dict:
+        return self.context["translations"].get(obj.translation_key, {})
+
+
+class PolicySourceSerializer(serializers.ModelSerializer):
+    date = serializers.SerializerMethodField(help_text="When the document was issued.")
+
+    class Meta:
+        model = PolicySource
+        fields = ["id", "title", "issuer", "date", "url", "text_attribution"]
+
+    @extend_schema_field(PartialDateSerializer)
+    def get_date(self, obj) -> dict:
+        return partial_date(obj.date_year, obj.date_month, obj.date_day, obj.date_display)
+
+
+class PolicyStatementSerializer(LocalizedMixin, serializers.ModelSerializer):
+    source = PolicySourceSerializer()
+    as_of = serializers.SerializerMethodField(help_text="When the statement was made or true.")
+    out_of_date = serializers.BooleanField(
+        help_text="Never verified, or its review date has passed: check before relying on it."
+    )
+
+    class Meta:
+        model = PolicyStatement
+        fields = [
+            "id",
+            "key",
+            "kind",
+            "attribution",
+            "quote",
+            "summary",
+            "status",
+            "status_note",
+            "as_of",
+            "last_verified",
+            "review_due",
+            "out_of_date",
+            "named_contact",
+            "named_contact_phone",
+            "source",
+            "language",
+            "fallback",
+            "needs_review",
+        ]
+
+    @extend_schema_field(PartialDateSerializer)
+    def get_as_of(self, obj) -> dict:
+        return partial_date(obj.as_of_year, obj.as_of_month, obj.as_of_day, obj.as_of_display)
+
+
+class HotlineSerializer(LocalizedMixin, serializers.ModelSerializer):
+    class Meta:
+        model = Hotline
+        fields = [
+            "id",
+            "name",
+            "phone",
+            "hours",
+            "languages_served",
+            "audience",
+            "language",
+            "fallback",
+            "needs_review",
+        ]
+
+
+# --- Guide body blocks -------------------------------------------------------
+
+
+class RightValueSerializer(serializers.Serializer):
+    right = serializers.CharField(help_text="What you have a right to.")
+    say = serializers.CharField(allow_blank=True)
+    avoid = serializers.CharField(allow_blank=True)
+    on_card = serializers.BooleanField()
+    statement = PolicyStatementSerializer(allow_null=True, help_text="The cited statement.")
+
+
+class StepsValueSerializer(serializers.Serializer):
+    heading = serializers.CharField()
+    steps = serializers.ListField(child=serializers.CharField())
+
+
+class CalloutValueSerializer(serializers.Serializer):
+    heading = serializers.CharField(allow_blank=True)
+    text = serializers.CharField(help_text="HTML: paragraphs, bold, italic, links, lists.")
+    statement = PolicyStatementSerializer(allow_null=True)
+
+
+class HotlineValueSerializer(serializers.Serializer):
+    hotline = HotlineSerializer(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+
+
+class FaqItemSerializer(serializers.Serializer):
+    question = serializers.CharField()
+    answer = serializers.CharField(help_text="HTML.")
+
+
+class FaqValueSerializer(serializers.Serializer):
+    heading = serializers.CharField(allow_blank=True)
+    items = FaqItemSerializer(many=True)
+
+
+class ParagraphValueSerializer(serializers.Serializer):
+    html = serializers.CharField(help_text="HTML: paragraphs, bold, italic, links, lists.")
+
+
+BLOCK_VALUE_SERIALIZERS = {
+    "right": RightValueSerializer,
+    "steps": StepsValueSerializer,
+    "callout": CalloutValueSerializer,
+    "hotline": HotlineValueSerializer,
+    "faq": FaqValueSerializer,
+    "paragraph": ParagraphValueSerializer,
+}
+
+
+def _block_serializer(block_type: str, value_serializer):
+    return type(
+        f"{block_type.title()}BlockSerializer",
+        (serializers.Serializer,),
+        {
+            "id": serializers.CharField(),
+            "type": serializers.ChoiceField(choices=[block_type]),
+            "value": value_serializer(),
+            "Meta": type("Meta", (), {"ref_name": f"{block_type.title()}Block"}),
+        },
+    )
+
+
+GuideBlockSchema = PolymorphicProxySerializer(
+    component_name="GuideBlock",
+    serializers={name: _block_serializer(name, s) for name, s in BLOCK_VALUE_SERIALIZERS.items()},
+    resource_type_field_name="type",
+    many=True,
+)
+
+
+def block_value(block_type: str, value) -> dict:
+    """A StreamField block's value as plain data (snippets stay objects for serializers)."""
+    if block_type == "right":
+        return {
+            "right": value.get("right") or "",
+            "say": value.get("say") or "",
+            "avoid": value.get("avoid") or "",
+            "on_card": bool(value.get("on_card")),
+            "statement": value.get("statement"),
+        }
+    if block_type == "steps":
+        return {"heading": value.get("heading") or "", "steps": [str(s) for s in value["steps"]]}
+    if block_type == "callout":
+        return {
+            "heading": value.get("heading") or "",
+            "text": str(value.get("text") or ""),
+            "statement": value.get("statement"),
+        }
+    if block_type == "hotline":
+        return {"hotline": value.get("hotline"), "note": value.get("note") or ""}
+    if block_type == "faq":
+        return {
+            "heading": value.get("heading") or "",
+            "items": [
+                {"question": item["question"], "answer": str(item["answer"])}
+                for item in value["items"]
+            ],
+        }
+    return {"html": str(value)}
+
+
+# --- Guides ------------------------------------------------------------------
+
+
+class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(help_text="The guide on the public site.")
+
+    class Meta:
+        model = GuidePage
+        fields = [
+            "id",
+            "title",
+            "slug",
+            "situation",
+            "summary",
+            "last_reviewed",
+            "first_published_at",
+            "last_published_at",
+            "url",
+            "language",
+            "fallback",
+            "needs_review",
+            "translations",
+        ]
+
+    def get_needs_review(self, obj) -> bool:
+        return self.context["needs_review"].get(("page", obj.pk), False)
+
+    def get_url(self, obj) -> str | None:
+        return obj.get_full_url(self.context.get("request"))
+
+
+class SourceWithStatementsSerializer(serializers.Serializer):
+    source = PolicySourceSerializer()
+    statements = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Ids of the cited statements it backs."
+    )
+
+
+class GuideDetailSerializer(GuideSerializer):
+    body = serializers.SerializerMethodField(
+        help_text="The guide's blocks in order; `right` blocks carry their cited statement."
+    )
+    sources = serializers.SerializerMethodField(help_text="Every document the guide cites.")
+
+    class Meta(GuideSerializer.Meta):
+        fields = GuideSerializer.Meta.fields + ["body", "sources"]
+
+    @extend_schema_field(GuideBlockSchema)
+    def get_body(self, obj) -> list:
+        blocks = []
+        for block in obj.body:
+            value_serializer = BLOCK_VALUE_SERIALIZERS.get(block.block_type)
+            if value_serializer is None:
+                continue
+            value = value_serializer(
+                block_value(block.block_type, block.value), context=self.context
+            )
+            blocks.append({"id": block.id, "type": block.block_type, "value": value.data})
+        return blocks
+
+    @extend_schema_field(SourceWithStatementsSerializer(many=True))
+    def get_sources(self, obj) -> list:
+        return [
+            {
+                "source": PolicySourceSerializer(entry["source"]).data,
+                "statements": [statement.pk for statement in entry["statements"]],
+            }
+            for entry in self.context["sources"]
+        ]
