@@ -1,0 +1,137 @@
+"""Uploads through the real admin views: image size and pixel limits, no SVG,
+a decompression bomb refused with nothing stored, documents always served as
+attachments."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+pytestmark = pytest.mark.django_db
+
+
+def png(width: int, height: int, rows: int | None = None, padding: int = 0) -> bytes:
+    """A 1-bit grey PNG of ``width`` x ``height``: all-zero pixels compress to
+    almost nothing, so a file of a few KB can declare tens of millions of pixels
+    (a decompression bomb). ``padding`` adds an ancillary chunk of that many bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
+
+    row = b"\x00" * (1 + (width + 7) // 8)
+    pixels = zlib.compress(row * (height if rows is None else rows), 9)
+    extra = chunk(b"tEXt", b"c\x00" + b"x" * padding) if padding else b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+        + extra
+        + chunk(b"IDAT", pixels)
+        + chunk(b"IEND", b"")
+    )
+
+
+def stored_files(folder: str) -> set[Path]:
+    root = Path(settings.MEDIA_ROOT) / folder
+    return set(root.rglob("*")) if root.exists() else set()
+
+
+def upload_image(client, name: str, content: bytes, content_type="image/png"):
+    return client.post(
+        "/admin/images/add/",
+        {"title": name, "file": SimpleUploadedFile(name, content, content_type=content_type)},
+    )
+
+
+def form_errors(response) -> str:
+    assert response.status_code == 200, "the form comes back with an error, not a redirect"
+    return " ".join(str(error) for error in response.context["form"].errors.get("file", []))
+
+
+def test_a_small_image_is_accepted(admin_client):
+    response = upload_image(admin_client, "ok.png", png(64, 64))
+    assert response.status_code == 302
+    assert get_image_model().objects.filter(title="ok.png").exists()
+
+
+def test_a_decompression_bomb_is_refused_with_a_clear_error_and_nothing_stored(admin_client):
+    # 8000 x 8000 = 64 million pixels in a file of a few KB: over Faro's
+    # 40-million limit (Wagtail's default of 128 million would let it in).
+    bomb = png(8000, 8000)
+    assert len(bomb) < 20_000
+    before = stored_files("original_images")
+
+    response = upload_image(admin_client, "bomb.png", bomb)
+
+    assert "too many pixels" in form_errors(response)
+    assert "Maximum pixels 40000000" in form_errors(response)
+    assert not get_image_model().objects.exists()
+    assert stored_files("original_images") == before
+
+
+def test_an_image_declaring_billions_of_pixels_is_refused(admin_client):
+    # The classic bomb: 50000 x 50000 declared, only one row of data.
+    response = upload_image(admin_client, "huge.png", png(50_000, 50_000, rows=1))
+    assert "too many pixels" in form_errors(response)
+    assert not get_image_model().objects.exists()
+
+
+def test_an_image_over_the_size_limit_is_refused(admin_client):
+    big = png(64, 64, padding=settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE)
+    before = stored_files("original_images")
+    response = upload_image(admin_client, "big.png", big)
+    assert "too big" in form_errors(response)
+    assert not get_image_model().objects.exists()
+    assert stored_files("original_images") == before
+
+
+def test_svg_is_not_an_accepted_image(admin_client):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    response = upload_image(admin_client, "logo.svg", svg, content_type="image/svg+xml")
+    assert "Not a supported image format" in form_errors(response)
+    assert not get_image_model().objects.exists()
+    # The multiple-upload view (drag and drop) refuses it too.
+    response = admin_client.post(
+        "/admin/images/multiple/add/",
+        {"files[]": SimpleUploadedFile("logo.svg", svg, content_type="image/svg+xml")},
+    )
+    assert response.json()["success"] is False
+    assert not get_image_model().objects.exists()
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("memo.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
+        ("notes.txt", b"<html><script>alert(1)</script></html>"),
+        ("page.html", b"<html><script>alert(1)</script></html>"),
+    ],
+)
+def test_documents_download_as_attachments_through_wagtails_view(
+    admin_client, client, name, content
+):
+    response = admin_client.post(
+        "/admin/documents/add/",
+        {"title": name, "file": SimpleUploadedFile(name, content)},
+    )
+    assert response.status_code == 302, response.content[:500]
+    document = get_document_model().objects.get(title=name)
+    assert document.url.startswith("/documents/"), "served by Wagtail's view, not from /media/"
+
+    served = client.get(document.url)
+
+    assert served.status_code == 200
+    assert served["Content-Disposition"].startswith("attachment")
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert client.get(f"/media/{document.file.name}").status_code == 404
