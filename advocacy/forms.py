@@ -2,6 +2,8 @@
 
 from django import forms
 from django.conf import settings
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from advocacy.models import Area, Topic
@@ -25,7 +27,10 @@ class ChoicesForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of your alerts"), choices=settings.LANGUAGES)
     areas = AreaChoiceField(
         label=_("Areas"),
-        queryset=Area.objects.select_related("parent").order_by("parent__name", "name"),
+        # Each borough followed by its neighbourhoods.
+        queryset=Area.objects.select_related("parent").order_by(
+            Coalesce("parent__name", "name"), F("parent").asc(nulls_first=True), "name"
+        ),
         to_field_name="slug",
         required=False,
         widget=forms.CheckboxSelectMultiple,
