@@ -153,7 +153,9 @@ def prepare(dispatch_id: int) -> None:
     Idempotent: rows that exist are left alone (unique per dispatch and
     subscriber), so a redelivered task adds nothing.
     """
-    dispatch = Dispatch.objects.get(pk=dispatch_id)
+    dispatch = Dispatch.objects.filter(pk=dispatch_id).first()
+    if dispatch is None:  # deleted since it was queued: nothing to do
+        return
     if dispatch.prepared:
         if dispatch.status == Dispatch.Status.RUNNING:
             start_senders(dispatch)
@@ -464,7 +466,9 @@ def run_sender(dispatch_id: int, budget: float | None = None) -> str:
     dispatch = None
     with MailSession() as session:
         while time.monotonic() < deadline:
-            dispatch = Dispatch.objects.select_related("alert").get(pk=dispatch_id)
+            dispatch = Dispatch.objects.select_related("alert").filter(pk=dispatch_id).first()
+            if dispatch is None:
+                return "stopped"
             if dispatch.status not in (Dispatch.Status.RUNNING, Dispatch.Status.PREPARING):
                 if dispatch.status == Dispatch.Status.CANCELLED:
                     skip_remaining(dispatch_id, "cancelled")
@@ -500,8 +504,10 @@ def schedule_waiter(dispatch: Dispatch) -> None:
     moments = [m for m in (earliest["retry"], earliest["claim"]) if m is not None and m > now]
     delay = min([(m - now).total_seconds() for m in moments] or [1.0])
     delay = min(max(delay, 0.5), MAX_COUNTDOWN_SECONDS)
+    # One waiter per dispatch and moment: loops ending together schedule one.
+    moment = int(time.time() + delay)
     try:
-        if not cache.add(f"advocacy:waiter:{dispatch.pk}", 1, timeout=int(delay) + 2):
+        if not cache.add(f"advocacy:waiter:{dispatch.pk}:{moment}", 1, timeout=int(delay) + 5):
             return
     except Exception:  # noqa: BLE001 - cache down: a spare waiter is harmless
         pass
