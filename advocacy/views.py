@@ -62,6 +62,10 @@ def _token_error(request, error: TokenError):
     return _private(response)
 
 
+def _form_context(form) -> dict:
+    return {"form": form, "confirm_days": settings.SUBSCRIPTION_CONFIRM_DAYS}
+
+
 def _choices(form):
     data = form.cleaned_data
     return make_choices(data["language"], data["areas"], data["topics"], data["wants_digest"])
@@ -74,7 +78,7 @@ def subscribe_view(request):
     """`/<lang>/subscribe/`: the sign-up form; the answer never says whether the address is known."""
     if request.method == "GET":
         form = SubscribeForm(initial={"language": translation.get_language()})
-        return render(request, "advocacy/subscribe.html", {"form": form})
+        return render(request, "advocacy/subscribe.html", _form_context(form))
     if not ratelimit.allow(
         "subscribe-client", client_address(request), SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR, 3600
     ):
@@ -90,7 +94,7 @@ def subscribe_view(request):
             form.add_error("email", str(exc))
         else:
             return render(request, "advocacy/subscribe_done.html")
-    return render(request, "advocacy/subscribe.html", {"form": form}, status=400)
+    return render(request, "advocacy/subscribe.html", _form_context(form), status=400)
 
 
 @csrf_exempt

@@ -2,6 +2,7 @@
 
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -91,15 +92,18 @@ def test_rotation_reports_rows_no_key_decrypts(settings):
     assert Subscriber.objects.filter(pk=subscriber.pk).exists()
 
 
-def test_a_malformed_encryption_key_stops_start_up_with_one_line():
+@pytest.mark.parametrize(
+    "variable, value, expected",
+    [
+        ("FIELD_ENCRYPTION_KEYS", f"{Fernet.generate_key().decode()},not-a-key", "key 2 of 2"),
+        ("SUBSCRIBER_HASH_KEY", "short", "too short"),
+    ],
+)
+def test_a_malformed_key_stops_start_up_with_one_line(variable, value, expected):
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
         cwd=ROOT,
-        env={
-            **__import__("os").environ,
-            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-            "FIELD_ENCRYPTION_KEYS": f"{Fernet.generate_key().decode()},not-a-key",
-        },
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "cms.settings.test", variable: value},
         capture_output=True,
         text=True,
         timeout=60,
@@ -107,7 +111,8 @@ def test_a_malformed_encryption_key_stops_start_up_with_one_line():
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "FIELD_ENCRYPTION_KEYS" in lines[0] and "key 2 of 2" in lines[0]
+    assert lines[0].startswith(f"Configuration error: {variable}")
+    assert expected in lines[0]
 
 
 def test_seeded_areas_and_topics():
