@@ -11,7 +11,6 @@ from .environment import (
     email_config,
     env,
     fernet_keys,
-    hash_key,
     redis_cache_config,
 )
 
@@ -261,7 +260,7 @@ CSRF_COOKIE_HTTPONLY = True
 # --- Faro ------------------------------------------------------------------
 QUICK_EXIT_URL = env("QUICK_EXIT_URL")
 FIELD_ENCRYPTION_KEYS = fernet_keys(env("FIELD_ENCRYPTION_KEYS"))
-SUBSCRIBER_HASH_KEY = hash_key(env("SUBSCRIBER_HASH_KEY"))
+SUBSCRIBER_HASH_KEY = env("SUBSCRIBER_HASH_KEY")
 ALERT_SEND_RATE = env("ALERT_SEND_RATE")
 SUBSCRIPTION_CONFIRM_DAYS = env("SUBSCRIPTION_CONFIRM_DAYS")
 DELIVERY_RETENTION_DAYS = env("DELIVERY_RETENTION_DAYS")

@@ -172,17 +172,6 @@ def fernet_keys(keys: list[str]) -> list[str]:
     return keys
 
 
-def hash_key(key: str) -> str:
-    """SUBSCRIBER_HASH_KEY checked: empty (dev/test fill it in) or at least 32 characters."""
-    key = key.strip()
-    if key and len(key) < 32:
-        raise ConfigurationError(
-            f"SUBSCRIBER_HASH_KEY is too short ({len(key)} characters): use at least 32 random "
-            "characters, and never change it once subscribers exist."
-        )
-    return key
-
-
 def development_secret(name: str) -> str:
     """A secret generated once for this checkout and kept in var/NAME.
 
