@@ -1,0 +1,116 @@
+"""Abuse: sign-up limits that a forged header or a re-spelt address cannot
+escape, and no image filter specs taken from a URL."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.cache import cache
+from django.urls import URLPattern, URLResolver, get_resolver
+from wagtail.images.views import serve as wagtail_image_serve
+
+from advocacy import views
+from advocacy.models import Subscriber
+
+pytestmark = pytest.mark.django_db
+
+FORM = {"language": "en"}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def sign_up(client, email: str, **headers):
+    return client.post("/en/subscribe/", {**FORM, "email": email}, **headers)
+
+
+def test_a_client_cannot_escape_its_limit_by_forging_x_forwarded_for(client):
+    limit = views.SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR
+    statuses = [
+        sign_up(
+            client,
+            f"person{i}@example.org",
+            REMOTE_ADDR="203.0.113.9",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i % 250}",
+        ).status_code
+        for i in range(limit + 1)
+    ]
+    assert statuses[:limit] == [200] * limit
+    assert statuses[limit] == 429
+    assert Subscriber.objects.count() == limit
+    # Someone else is not affected.
+    assert sign_up(client, "other@example.org", REMOTE_ADDR="192.0.2.44").status_code == 200
+
+
+def test_behind_the_proxy_only_the_address_it_saw_counts(client, settings):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    limit = views.SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR
+    # The client prepends a different forged address each time; the proxy
+    # appends the one it saw (203.0.113.9), which is the one that counts.
+    statuses = [
+        sign_up(
+            client,
+            f"person{i}@example.org",
+            REMOTE_ADDR="10.0.0.2",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{i % 250}, 203.0.113.9",
+        ).status_code
+        for i in range(limit + 1)
+    ]
+    assert statuses[limit] == 429
+    other = sign_up(
+        client, "other@example.org", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.44"
+    )
+    assert other.status_code == 200
+
+
+def test_one_address_gets_few_mails_however_it_is_spelt_and_whoever_asks(client):
+    spellings = [
+        "target@example.org",
+        "TARGET@example.org",
+        " Target@Example.ORG ",
+        "target@EXAMPLE.org",
+        "tArGeT@example.org",
+        "target@example.org",
+    ]
+    for number, spelling in enumerate(spellings):
+        response = sign_up(client, spelling, REMOTE_ADDR=f"192.0.2.{number + 1}")
+        assert response.status_code == 200, "the answer never changes"
+    assert len(mail.outbox) == 3
+    assert Subscriber.objects.count() == 1
+
+
+IMAGE_SERVE_PATHS = [
+    "/images/abcdefghijklmnopqrstuvwxyz0/1/fill-10000x10000/",
+    "/images/abcdefghijklmnopqrstuvwxyz0/1/width-99999/image.png",
+    "/en/images/abcdefghijklmnopqrstuvwxyz0/1/fill-10000x10000/",
+]
+
+
+@pytest.mark.parametrize("path", IMAGE_SERVE_PATHS)
+def test_image_renditions_cannot_be_asked_for_by_url(client, path):
+    # A path without a language is redirected to /<lang>/..., which is no image either.
+    assert client.get(path, follow=True).status_code == 404
+
+
+def _views(resolver: URLResolver):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _views(pattern)
+        elif isinstance(pattern, URLPattern):
+            yield pattern.callback
+
+
+def test_no_url_pattern_serves_dynamic_image_renditions():
+    callbacks = list(_views(get_resolver()))
+    assert callbacks, "the URL tree was walked"
+    served_by_wagtail_images = [
+        callback
+        for callback in callbacks
+        if getattr(callback, "view_class", None) is wagtail_image_serve.ServeView
+        or getattr(callback, "__module__", "") == wagtail_image_serve.__name__
+    ]
+    assert served_by_wagtail_images == []
