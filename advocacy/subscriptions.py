@@ -112,7 +112,7 @@ def subscribe(address: str, choices: Choices) -> None:
     """
     address = clean_address(address)
     hashed = email_hash(address)
-    for _attempt in range(2):
+    for attempt in range(2):
         try:
             with transaction.atomic():
                 subscriber = (
@@ -133,7 +133,8 @@ def subscribe(address: str, choices: Choices) -> None:
         except IntegrityError:
             # Two sign-ups for one new address at once: the other one won;
             # go round again and treat it as known.
-            continue
+            if attempt:
+                raise
     if not ratelimit.allow("mail-per-address", hashed, MAILS_PER_ADDRESS_PER_HOUR, 3600):
         logger.info("subscription mail not sent: per-address limit (subscriber %s)", subscriber.pk)
         return

@@ -60,3 +60,36 @@ def test_a_worker_finds_the_purge_task():
         timeout=120,
     )
     assert result.stdout.strip().splitlines()[-1] == "True", result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_sign_ups_for_one_address_make_one_subscriber():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers; the race needs PostgreSQL (CI runs it)")
+    import threading
+
+    from django.db import connections
+
+    from advocacy.subscriptions import make_choices, subscribe
+
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def sign_up():
+        try:
+            barrier.wait()
+            subscribe("same@example.org", make_choices("es"))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sign_up) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Subscriber.objects.count() == 1
