@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
+    "corsheaders",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
@@ -63,9 +64,13 @@ MIDDLEWARE = [
     "cms.middleware.ScopedCSPMiddleware",
     "cms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything that answers early, so cached API answers get CORS headers.
+    "corsheaders.middleware.CorsMiddleware",
     # Above the session and locale middleware: a cached page costs one cache
     # read, and still gets the security headers added on the way out.
     "cms.middleware.PageCacheMiddleware",
+    # Cached API reads with ETag/Last-Modified/304 (cms.api.caching).
+    "cms.api.caching.APICacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cms.middleware.URLLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -345,5 +350,68 @@ LOGGING = {
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": [], "level": "CRITICAL", "propagate": False},
+        # Wagtail 8 runs search-index and reference-index updates as tasks and
+        # logs two lines per task per page saved: noise, not information.
+        "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- API (/api/v1/) ----------------------------------------------------------
+# The apps' API views get the shared machinery (cms/api/) from here, by dotted
+# path, without importing cms.
+API_PAGE_SIZE = 20
+API_MAX_PAGE_SIZE = 100
+API_CACHE_SECONDS = 10 * 60
+# API bodies are a handful of fields; anything larger is refused with 413
+# before it is read into memory.
+API_MAX_BODY_BYTES = 16 * 1024
+REST_FRAMEWORK = {
+    # JSON only; dev.py adds the browsable API when DEBUG is on.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["cms.api.parsers.LimitedJSONParser"],
+    # No sessions or cookies in the API: writes that need a credential read a
+    # subscriber token from the Authorization header (advocacy/api).
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "EXCEPTION_HANDLER": "cms.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "cms.api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "cms.api.throttling.ClientAddressThrottle",
+        "cms.api.throttling.EmailThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "subscriptions": "20/hour",
+        "subscriptions-email": "5/hour",
+        "subscriptions-confirm": "60/hour",
+        "subscriptions-manage": "120/hour",
+    },
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "STRICT_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Faro API",
+    "DESCRIPTION": (
+        "Know-your-rights guides, the policy they rest on, hotlines and alerts in twelve "
+        "languages, and alert subscriptions. Errors answer "
+        '`{"error": {"code", "message", "fields"}}`.'
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "cms.api.schema.add_error_responses",
+    ],
+}
+# Cross-origin reads only, only from the origins listed in API_CORS_ORIGINS.
+CORS_ALLOWED_ORIGINS = API_CORS_ORIGINS
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Retry-After"]
