@@ -25,6 +25,22 @@ class HomePage(Page):
     class Meta:
         verbose_name = "home page"
 
+    # How many of the latest unexpired alerts the home page shows.
+    HOME_ALERT_COUNT = 3
+
+    def get_context(self, request, *args, **kwargs):
+        """The group's guides and latest unexpired alerts, in a fixed number of queries.
+
+        When this language has no guides yet, the source language's are
+        listed (marked as such) under this language's prefix, where the
+        locale fallback serves them with a notice.
+        """
+        from cms.home import home_listings
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_listings(self, translation.get_language(), self.HOME_ALERT_COUNT))
+        return context
+
     def source_home(self):
         """The home page of the default language, or None if this is it."""
         default = Locale.get_default()

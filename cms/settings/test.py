@@ -26,6 +26,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 else:
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 
-# WhiteNoise warns when STATIC_ROOT does not exist; tests never collect static.
+# WhiteNoise warns when STATIC_ROOT does not exist; tests never collect static,
+# so servers started by tests (browser tests) serve files from the apps.
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)

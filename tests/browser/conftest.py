@@ -1,0 +1,254 @@
+"""Browser tests: a real server on 127.0.0.1 and Debian's Chromium through Playwright.
+
+The site runs under gunicorn in another process, on a database of its own
+(a SQLite file, or a PostgreSQL database when DATABASE_URL names one) built
+once per session by `tests.browser.seed_site`, with its own var folder
+(outbox, embedded broker, static root) and a local-memory cache, so nothing
+it does reaches the rest of the suite. QUICK_EXIT_URL points at a tiny
+http.server on another loopback port.
+
+Every browser context records each request it makes and, when the test ends,
+fails unless all went to 127.0.0.1 or localhost and no cookie was set.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+from tests.conftest import ROOT, subprocess_env
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class NeutralPage(BaseHTTPRequestHandler):
+    """Where the quick exit leads in tests: a page that is not Faro."""
+
+    BODY = (
+        b'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Weather</title>'
+        b"</head><body><h1>Weather</h1><p>Sunny.</p></body></html>"
+    )
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(self.BODY)))
+        self.end_headers()
+        self.wfile.write(self.BODY)
+
+    def log_message(self, *args):
+        pass
+
+
+@dataclass
+class LiveSite:
+    url: str
+    exit_url: str
+    outbox: Path
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+
+def _private_database(var_dir: Path) -> tuple[str, callable]:
+    """A DATABASE_URL for an empty database of the browser tests' own, and its cleanup."""
+    configured = os.environ.get("DATABASE_URL", "")
+    if not configured.startswith(("postgres://", "postgresql://", "pgsql://")):
+        return f"sqlite:///{var_dir / 'browser.sqlite3'}", lambda: None
+    import psycopg2
+
+    parts = urlsplit(configured)
+    name = f"faro_browser_{os.getpid()}"
+    admin_url = urlunsplit(parts._replace(path="/postgres"))
+
+    def execute(sql: str) -> None:
+        connection = psycopg2.connect(admin_url)
+        connection.autocommit = True
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+        finally:
+            connection.close()
+
+    execute(f'DROP DATABASE IF EXISTS "{name}"')
+    execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}")), lambda: execute(
+        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
+
+
+@pytest.fixture(scope="session")
+def exit_page_url():
+    server = ThreadingHTTPServer(("127.0.0.1", free_port()), NeutralPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/weather"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def live_site(exit_page_url):
+    """The seeded site served by gunicorn on a free loopback port."""
+    var_dir = Path(tempfile.mkdtemp(prefix="faro-browser-", dir=ROOT / "var" / "test"))
+    database_url, drop_database = _private_database(var_dir)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    outbox = var_dir / "outbox"
+    env = subprocess_env(
+        FARO_VAR_DIR=str(var_dir),
+        DATABASE_URL=database_url,
+        REDIS_URL="",
+        CELERY_BROKER_URL="filesystem://",
+        CELERY_RESULT_BACKEND="",
+        EMAIL_URL=f"outbox://{outbox}",
+        SITE_URL=url,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        QUICK_EXIT_URL=exit_page_url,
+    )
+    log_path = var_dir / "server.log"
+    seeded = subprocess.run(
+        [sys.executable, "-m", "tests.browser.seed_site"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if seeded.returncode != 0:
+        drop_database()
+        pytest.fail(f"seeding the browser tests' site failed:\n{seeded.stderr[-4000:]}")
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "cms.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "4",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    site = LiveSite(url=url, exit_url=exit_page_url, outbox=outbox, log_path=log_path)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"server exited:\n{site.log()}")
+            try:
+                with urllib.request.urlopen(f"{url}/healthz", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield site
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, 15)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, 9)
+                server.wait()
+        drop_database()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run bin/install-debian-packages")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class RecordedContext:
+    """A browser context that remembers every URL it requested."""
+
+    context: object
+    requested: list[str] = field(default_factory=list)
+
+    def new_page(self):
+        return self.context.new_page()
+
+    def foreign_requests(self) -> list[str]:
+        return [
+            url
+            for url in self.requested
+            if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+            and urlsplit(url).hostname not in LOCAL_HOSTS
+        ]
+
+    def check_and_close(self) -> None:
+        cookies = self.context.cookies()
+        foreign = self.foreign_requests()
+        self.context.close()
+        assert foreign == [], f"requests left 127.0.0.1: {foreign}"
+        assert cookies == [], f"cookies were set: {cookies}"
+
+
+def open_context(browser, live_site, **options) -> RecordedContext:
+    context = browser.new_context(base_url=live_site.url, **options)
+    context.set_default_timeout(15_000)
+    recorded = RecordedContext(context)
+    context.on("request", lambda request: recorded.requested.append(request.url))
+    return recorded
+
+
+@pytest.fixture
+def site_context(browser, live_site):
+    """A fresh context with JavaScript on; checked for foreign requests and cookies."""
+    recorded = open_context(browser, live_site)
+    yield recorded
+    recorded.check_and_close()
+
+
+@pytest.fixture
+def no_js_context(browser, live_site):
+    """The same with JavaScript off, as on a locked-down or very old phone."""
+    recorded = open_context(browser, live_site, java_script_enabled=False)
+    yield recorded
+    recorded.check_and_close()
