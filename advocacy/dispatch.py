@@ -44,6 +44,7 @@ from django.utils import timezone
 
 from advocacy.mail import build_email, message_domain
 from advocacy.models import AlertPage, Delivery, Dispatch, Subscriber, SuppressedAddress
+from advocacy.rendering import MessageTemplate
 from advocacy.sending import PERMANENT, SENT, MailSession, SendRateLimiter
 
 log = logging.getLogger(__name__)
@@ -301,6 +302,20 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
         ).values_list("email_hash", flat=True)
     )
     content.prepare(subscribers)
+    # Built once per chunk and message content: the Date header stays fresh.
+    templates: dict[int, MessageTemplate] = {}
+    batch: list[tuple] = []
+
+    def record(delivery, subscriber, rendered, outcome) -> None:
+        if outcome.kind == SENT:
+            sent_by_language[rendered.language].append(delivery.pk)
+            sent_subscribers.append(subscriber.pk)
+        elif outcome.kind == PERMANENT:
+            failures.append((delivery, outcome.reason))
+            suppress(subscriber)
+        else:
+            retries.append((delivery, outcome.reason))
+
     sent_by_language: dict[str, list[int]] = defaultdict(list)
     sent_subscribers: list[int] = []
     skipped: dict[str, list[int]] = defaultdict(list)
@@ -318,29 +333,47 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
         if rendered is None:
             skipped["nothing new"].append(delivery.pk)
             continue
-        text, html = rendered.personalise(subscriber)
         try:
-            message = build_email(
-                subscriber,
-                rendered.subject,
-                text,
-                html,
-                message_id=message_id(dispatch.pk, subscriber.pk),
-                connection=session.connection,
-            )
+            address = subscriber.email
+            template = None
+            if session.is_smtp and address.isascii():
+                if id(rendered) not in templates:
+                    templates[id(rendered)] = MessageTemplate(rendered)
+                template = templates[id(rendered)]
+            if template is not None and template.usable:
+                payload = template.for_subscriber(
+                    subscriber, address, message_id(dispatch.pk, subscriber.pk)
+                )
+                message = None
+            else:
+                text, html = rendered.personalise(subscriber)
+                message = build_email(
+                    subscriber,
+                    rendered.subject,
+                    text,
+                    html,
+                    message_id=message_id(dispatch.pk, subscriber.pk),
+                    connection=session.connection,
+                )
         except Exception as exc:  # noqa: BLE001 - a bad row must not stop the chunk
             failures.append((delivery, f"could not build: {type(exc).__name__}"))
             continue
+        if message is None:
+            # Ready-made bytes: sent together below, one round trip each.
+            batch.append((delivery, subscriber, rendered, template.sender, address, payload))
+            continue
         limiter.acquire()
-        outcome = session.send(message)
-        if outcome.kind == SENT:
-            sent_by_language[rendered.language].append(delivery.pk)
-            sent_subscribers.append(subscriber.pk)
-        elif outcome.kind == PERMANENT:
-            failures.append((delivery, outcome.reason))
-            suppress(subscriber)
-        else:
-            retries.append((delivery, outcome.reason))
+        record(delivery, subscriber, rendered, session.send(message))
+
+    by_sender: dict[str, list] = defaultdict(list)
+    for item in batch:
+        by_sender[item[3]].append(item)
+    for sender, items in by_sender.items():
+        outcomes = session.send_many(
+            sender, [(item[4], item[5]) for item in items], before_each=limiter.acquire
+        )
+        for item, outcome in zip(items, outcomes, strict=True):
+            record(item[0], item[1], item[2], outcome)
     counts = record_outcomes(dispatch.pk, token, sent_by_language, skipped, retries, failures)
     if dispatch.kind == Dispatch.Kind.DIGEST and sent_subscribers:
         from advocacy.digest import mark_digested

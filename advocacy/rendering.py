@@ -143,3 +143,59 @@ def render_digest(language: str, alerts: list, guides: list) -> RenderedMessage:
         text = render_to_string("advocacy/email/digest.txt", context)
         html = render_to_string("advocacy/email/digest.html", context)
     return RenderedMessage(language, subject, text, html)
+
+
+RECIPIENT_PLACEHOLDER = "recipient@faro-placeholder.invalid"
+MESSAGE_ID_PLACEHOLDER = "faro-message-id@faro-placeholder.invalid"
+
+
+class MessageTemplate:
+    """A whole message in bytes, built once through ``build_email`` (so it
+    carries exactly the headers every Faro email carries); for each
+    subscriber only the recipient, the Message-ID and the signed links are
+    replaced. Building MIME per message would cost more than sending it.
+
+    ``usable`` is False when the encoder folded or encoded a placeholder
+    (very long lines get quoted-printable); callers then build per message.
+    """
+
+    def __init__(self, rendered: RenderedMessage):
+        from advocacy.mail import build_email
+        from advocacy.models import Subscriber
+
+        self.rendered = rendered
+        stand_in = Subscriber(pk=0, language=rendered.language)
+        stand_in.email = RECIPIENT_PLACEHOLDER
+        message = build_email(
+            stand_in,
+            rendered.subject,
+            rendered.text,
+            rendered.html,
+            message_id=f"<{MESSAGE_ID_PLACEHOLDER}>",
+            to=RECIPIENT_PLACEHOLDER,
+        )
+        self.sender = message.from_email
+        self.header_url = message.extra_headers["List-Unsubscribe"].strip("<>").encode()
+        self.payload = message.message().as_bytes(linesep="\r\n")
+        self.usable = all(
+            marker in self.payload
+            for marker in (
+                RECIPIENT_PLACEHOLDER.encode(),
+                MESSAGE_ID_PLACEHOLDER.encode(),
+                self.header_url,
+                UNSUBSCRIBE_PLACEHOLDER.encode(),
+                PREFERENCES_PLACEHOLDER.encode(),
+            )
+        )
+
+    def for_subscriber(self, subscriber, address: str, message_id: str) -> bytes:
+        """The message for one subscriber (``message_id`` with angle brackets)."""
+        unsubscribe = tokens.unsubscribe_url(subscriber).encode()
+        preferences = tokens.preferences_url(subscriber, self.rendered.language).encode()
+        return (
+            self.payload.replace(RECIPIENT_PLACEHOLDER.encode(), address.encode())
+            .replace(MESSAGE_ID_PLACEHOLDER.encode(), message_id.strip("<>").encode())
+            .replace(self.header_url, unsubscribe)
+            .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), unsubscribe)
+            .replace(PREFERENCES_PLACEHOLDER.encode(), preferences)
+        )

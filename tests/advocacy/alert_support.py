@@ -54,6 +54,12 @@ class RecordingHandler:
             self.temp_failures = 0
             self._seen = 0
 
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        # Offer PIPELINING as Postfix does, so the pipelined path is tested;
+        # aiosmtpd reads pipelined commands one line at a time anyway.
+        session.host_name = hostname
+        return [responses[0], "250-PIPELINING", *responses[1:]]
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.refuse:
             return "550 5.1.1 mailbox unavailable"
