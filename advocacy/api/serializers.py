@@ -18,7 +18,10 @@ SLUG_LIST_LIMIT = 200
 class AreaSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", help_text="In the requested language.")
     parent = serializers.SlugRelatedField(
-        slug_field="slug", read_only=True, help_text="The borough a neighbourhood lies in."
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The borough a neighbourhood lies in (null for a borough).",
     )
 
     class Meta:

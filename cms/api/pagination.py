@@ -9,7 +9,7 @@ from rest_framework.exceptions import ValidationError
 
 def _positive_int(request, name: str) -> int | None:
     raw = request.query_params.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     try:
         value = int(raw)

@@ -38,7 +38,7 @@ def requested_language(request) -> str:
     """`?lang=` if given (case-insensitive), else the Accept-Language choice, else the default."""
     raw = request.query_params.get("lang")
     codes = supported_codes()
-    if raw is not None and raw != "":
+    if raw is not None:
         code = raw.strip().lower()
         if code not in codes:
             raise UnsupportedLanguage(raw)

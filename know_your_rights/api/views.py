@@ -11,7 +11,7 @@ from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 
 from know_your_rights.api import serializers as api
 from know_your_rights.api.language import (
@@ -50,6 +50,15 @@ class GuideQuery(serializers.Serializer):
 def validated(query_serializer, request) -> dict:
     """The known query parameters, checked (400 on a bad value); unknown ones are ignored."""
     query = query_serializer(data=request.query_params)
+    # DRF reads an empty form value as "not given"; a partner who sends
+    # `?area=` most likely has a bug, so say so.
+    empty = {
+        name: ["This parameter may not be empty."]
+        for name in query.fields
+        if request.query_params.get(name, None) == ""
+    }
+    if empty:
+        raise ValidationError(empty)
     query.is_valid(raise_exception=True)
     return query.validated_data
 
@@ -167,7 +176,7 @@ class GuideDetail(LocalizedListMixin, generics.RetrieveAPIView):
             )
         )
         self.translations = {page.translation_key: {context["locales"][r[2]]: r[0] for r in rows}}
-        if self.request.query_params.get("lang"):
+        if "lang" in self.request.query_params:
             chosen = choose_versions(
                 [(page.pk, page.translation_key, page.locale_id)]
                 + [r for r in rows if r[0] != page.pk],
