@@ -175,6 +175,17 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
+# Readers are on mobile data: every rendition is WebP whatever was uploaded
+# (a template need not remember `format-webp`); `{% image %}` writes width
+# and height, so nothing shifts while the page loads.
+WAGTAILIMAGES_FORMAT_CONVERSIONS = {
+    "bmp": "webp",
+    "gif": "webp",
+    "jpeg": "webp",
+    "png": "webp",
+    "webp": "webp",
+}
+WAGTAILIMAGES_WEBP_QUALITY = 75
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Every document downloads as an attachment, PDFs included: an uploaded
 # HTML-in-PDF or script never renders in the site's origin.
