@@ -90,6 +90,19 @@ class HotlineBlock(blocks.StructBlock):
     hotline = SnippetChooserBlock("know_your_rights.Hotline")
     note = blocks.CharBlock(max_length=200, required=False)
 
+    def get_preview_value(self):
+        # An unsaved example: the admin preview must not show a real number.
+        from know_your_rights.models import Hotline
+
+        example = Hotline(
+            name="Example help line",
+            phone="(phone number)",
+            hours="Monday to Friday",
+            languages_served="English, Español",
+            audience="Anyone who needs help",
+        )
+        return blocks.StructValue(self, [("hotline", example), ("note", "Call if you need help.")])
+
     class Meta:
         template = "know_your_rights/blocks/hotline.html"
         icon = "mail"
@@ -137,6 +150,20 @@ class GuideBodyBlock(blocks.StreamBlock):
     hotline = HotlineBlock()
     faq = FaqBlock()
     paragraph = PlainRichTextBlock(label=_("Text"))
+
+
+def statement_instances(body) -> list:
+    """Every PolicyStatement object in the body, one per citing block.
+
+    Each block type converts its choosers separately, so the same statement
+    cited by a `right` and a `callout` block is two objects: prefetching
+    must reach all of them.
+    """
+    return [
+        block.value["statement"]
+        for block in body
+        if block.block_type in ("right", "callout") and block.value.get("statement") is not None
+    ]
 
 
 def cited_statements(body) -> list:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import prefetch_related_objects
 
-from know_your_rights.blocks import cited_hotlines, cited_statements
+from know_your_rights.blocks import cited_hotlines, cited_statements, statement_instances
 from know_your_rights.review import review_state
 
 
@@ -19,8 +19,8 @@ def guide_context(page) -> dict:
     Wagtail's StreamField converts every snippet chooser of a block type in
     one query; the sources behind those statements come in one more.
     """
+    prefetch_related_objects(statement_instances(page.body), "source")
     statements = cited_statements(page.body)
-    prefetch_related_objects(statements, "source")
     cited_hotlines(page.body)  # converts all hotline choosers in one query
     return {
         "cited_statements": statements,

@@ -81,6 +81,13 @@ def approve_page_button(page, user, view_name, next_url=None):
         )
 
 
+@hooks.register("register_page_listing_more_buttons")
+def approve_page_listing_button(page, user, next_url=None):
+    # Translated pages open in wagtail-localize's editor, which has no header
+    # buttons: the explorer listing is where editors find this action.
+    yield from approve_page_button(page, user, "listing", next_url)
+
+
 @hooks.register("register_snippet_listing_buttons")
 def approve_snippet_button(snippet, user, next_url=None):
     if isinstance(snippet, (PolicyStatement, Hotline)) and user.has_perm(APPROVE_PERMISSION):

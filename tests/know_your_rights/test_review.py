@@ -1,0 +1,140 @@
+"""Machine translations stay "needs review" until a person approves them; the
+English-updated notice shows until a translation is synced."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.urls import reverse
+from wagtail.models import Locale, Page
+from wagtail_localize.models import TranslationSource
+
+from know_your_rights.models import GuidePage, PolicyStatement, TranslationApproval
+from know_your_rights.review import approve, english_updated_at, needs_review
+from tests.conftest import sign_in_verified
+
+
+@pytest.fixture
+def english_guide(seeded):
+    return GuidePage.objects.get(locale=Locale.get_default(), slug="nypd-and-ice")
+
+
+@pytest.fixture
+def bengali_guide(english_guide):
+    return english_guide.get_translation(Locale.objects.get(language_code="bn")).specific
+
+
+def _user(django_user_model, group_name: str):
+    user = django_user_model.objects.create_user(
+        username=f"{group_name.lower()}-user", password="correct horse battery staple"
+    )
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def _approve_url(obj) -> str:
+    model = Page if isinstance(obj, Page) else type(obj)
+    content_type = ContentType.objects.get_for_model(model)
+    return reverse("know_your_rights_approve_translation", args=[content_type.pk, obj.pk])
+
+
+def _sync(english_page, code: str, capture):
+    """What "Sync translated pages" does: re-extract the source, re-save the translation."""
+    source = TranslationSource.objects.get(
+        object_id=english_page.translation_key, locale=english_page.locale
+    )
+    source.update_from_db()
+    with capture(execute=True):
+        source.translations.get(target_locale__language_code=code).save_target(publish=True)
+
+
+def test_translations_need_review_and_sources_do_not(english_guide, bengali_guide):
+    assert needs_review(bengali_guide)
+    assert not needs_review(english_guide)
+    statement = PolicyStatement.objects.get(key="idnyc-accepted", locale__language_code="ar")
+    assert needs_review(statement)
+    with pytest.raises(ValueError):
+        approve(english_guide, None)
+
+
+def test_moderator_approves_a_translation_and_the_notice_goes(
+    bengali_guide, client, django_user_model
+):
+    reader = client.get(bengali_guide.url).content.decode()
+    assert "notice-review" in reader
+
+    moderator = _user(django_user_model, "Moderators")
+    admin = sign_in_verified(type(client)(), moderator)
+    # Translations open in wagtail-localize's editor; the explorer lists the action.
+    explorer = admin.get(reverse("wagtailadmin_explore", args=[bengali_guide.get_parent().pk]))
+    assert _approve_url(bengali_guide) in explorer.content.decode()
+    confirm = admin.get(_approve_url(bengali_guide))
+    assert confirm.status_code == 200
+    response = admin.post(_approve_url(bengali_guide))
+    assert response.status_code == 302
+    assert not needs_review(bengali_guide)
+    approval = TranslationApproval.objects.get()
+    assert approval.approved_by == moderator
+
+    cache.clear()
+    assert "notice-review" not in client.get(bengali_guide.url).content.decode()
+
+
+def test_translator_cannot_approve(bengali_guide, client, django_user_model):
+    translator = sign_in_verified(client, _user(django_user_model, "Translators"))
+    response = translator.post(_approve_url(bengali_guide))
+    # Wagtail's admin answers PermissionDenied with a redirect and a message.
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
+    assert needs_review(bengali_guide)
+    assert not TranslationApproval.objects.exists()
+
+
+def test_editor_approves_a_translated_statement(seeded, client, django_user_model):
+    statement = PolicyStatement.objects.get(key="detainers-narrow", locale__language_code="ur")
+    editor = sign_in_verified(client, _user(django_user_model, "Editors"))
+    listing = editor.get(
+        reverse("wagtailsnippets_know_your_rights_policystatement:list") + "?locale=ur"
+    )
+    assert listing.status_code == 200
+    assert "Needs review" in listing.content.decode()
+    assert editor.post(_approve_url(statement)).status_code == 302
+    assert not needs_review(statement)
+
+
+def test_syncing_and_publishing_a_translation_never_approves_it(
+    english_guide, bengali_guide, django_capture_on_commit_callbacks
+):
+    _sync(english_guide, "bn", django_capture_on_commit_callbacks)
+    assert needs_review(bengali_guide)
+    assert not TranslationApproval.objects.exists()
+
+    approve(bengali_guide, None)
+    assert not needs_review(bengali_guide)
+    # A later sync writes new text into the translation: it needs review again.
+    _sync(english_guide, "bn", django_capture_on_commit_callbacks)
+    assert needs_review(bengali_guide)
+
+
+def test_english_update_shows_until_the_translation_is_synced(
+    english_guide, bengali_guide, client, django_capture_on_commit_callbacks
+):
+    assert english_updated_at(bengali_guide) is None
+    english_guide.summary = "The NYPD said it does not enforce civil immigration law."
+    english_guide.save_revision().publish()
+    english_guide.refresh_from_db()
+
+    assert english_updated_at(bengali_guide) == english_guide.last_published_at
+    cache.clear()
+    html = client.get(bengali_guide.url).content.decode()
+    assert "notice-behind" in html
+    assert "this translation may be behind" in html or "notice-behind" in html
+    # The English page itself never says so.
+    assert "notice-behind" not in client.get(english_guide.url).content.decode()
+
+    _sync(english_guide, "bn", django_capture_on_commit_callbacks)
+    assert english_updated_at(bengali_guide) is None
+    cache.clear()
+    assert "notice-behind" not in client.get(bengali_guide.url).content.decode()
