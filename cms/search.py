@@ -7,6 +7,7 @@ database is PostgreSQL and a portable implementation otherwise.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Locale, Page
@@ -48,5 +49,10 @@ def search_pages(raw_query: str | None, language: str) -> list[Page]:
         )
     )
     backend = get_search_backend()
-    results = backend.search(query, pages)[:MAX_RESULTS]
-    return [page.specific for page in results]
+    try:
+        results = backend.search(query, pages)[:MAX_RESULTS]
+        return [page.specific for page in results]
+    except DatabaseError:
+        # SQLite's full-text engine rejects some punctuation ('">' and the
+        # like) as query syntax: such a query finds nothing instead of a 500.
+        return []
