@@ -50,6 +50,7 @@ from advocacy.sending import PERMANENT, SENT, MailSession, SendRateLimiter
 log = logging.getLogger(__name__)
 
 PREPARE_BATCH = 2000
+PREPARE_SLICE_SECONDS = 2
 SENDER_BUDGET_SECONDS = 20
 MAX_ATTEMPTS = 6
 RETRY_BASE_SECONDS = 5
@@ -148,11 +149,19 @@ def audience_for(dispatch: Dispatch):
     return alert_audience(dispatch.alert).subscribers
 
 
-def prepare(dispatch_id: int) -> None:
+def prepare(dispatch_id: int, after_pk: int = 0, sliced: bool = True) -> None:
     """Write one queued Delivery per recipient, then let the senders run.
 
+    Works in slices so a send never waits for its whole list to be written:
+    the first slice is one chunk, after which the senders are started and
+    the rest is written by a continuation task queued behind them (on a
+    worker with one process, the first messages go out before the list is
+    complete). Each slice runs for at most PREPARE_SLICE_SECONDS.
+
     Idempotent: rows that exist are left alone (unique per dispatch and
-    subscriber), so a redelivered task adds nothing.
+    subscriber), so a redelivered task adds nothing; the total is counted
+    exactly once the last slice is written. ``sliced=False`` writes the
+    whole list in this call (commands and tests running without a worker).
     """
     dispatch = Dispatch.objects.filter(pk=dispatch_id).first()
     if dispatch is None:  # deleted since it was queued: nothing to do
@@ -167,13 +176,13 @@ def prepare(dispatch_id: int) -> None:
         )
         return
     subscribers = audience_for(dispatch).order_by("pk")
-    started = False
-    last_pk = 0
+    deadline = time.monotonic() + PREPARE_SLICE_SECONDS
+    last_pk = after_pk
+    first_slice = after_pk == 0
     while True:
         _beat(f"advocacy:preparing:{dispatch_id}")
-        rows = list(
-            subscribers.filter(pk__gt=last_pk).values_list("pk", "language")[:PREPARE_BATCH]
-        )
+        size = chunk_size() if first_slice else PREPARE_BATCH
+        rows = list(subscribers.filter(pk__gt=last_pk).values_list("pk", "language")[:size])
         if not rows:
             break
         last_pk = rows[-1][0]
@@ -188,15 +197,20 @@ def prepare(dispatch_id: int) -> None:
         status = Dispatch.objects.values_list("status", flat=True).get(pk=dispatch_id)
         if status == Dispatch.Status.CANCELLED:
             break
-        if not started:
-            started = True
+        if first_slice:
             if Dispatch.objects.filter(pk=dispatch_id, status=Dispatch.Status.PREPARING).update(
                 status=Dispatch.Status.RUNNING
             ):
                 start_senders(dispatch)
+        if sliced and (first_slice or time.monotonic() > deadline):
+            from advocacy.tasks import prepare_dispatch
+
+            prepare_dispatch.apply_async((dispatch_id, last_pk), queue=dispatch.queue)
+            return
+        first_slice = False
     total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
     Dispatch.objects.filter(pk=dispatch_id).update(total=total, prepared=True)
-    Dispatch.objects.filter(pk=dispatch_id, status=Dispatch.Status.PREPARING).update(
+    started = not Dispatch.objects.filter(pk=dispatch_id, status=Dispatch.Status.PREPARING).update(
         status=Dispatch.Status.RUNNING
     )
     dispatch.refresh_from_db()
@@ -514,8 +528,10 @@ def run_sender(dispatch_id: int, budget: float | None = None) -> str:
             token, ids = claim_batch(dispatch_id)
             if not ids:
                 if not dispatch.prepared:
-                    time.sleep(0.2)
-                    continue
+                    # The list is still being written, maybe by a task queued
+                    # behind this one on a one-process worker: make way.
+                    send_dispatch_later(dispatch, 0.5)
+                    return "waiting"
                 if finish_if_done(dispatch_id):
                     return "finished"
                 schedule_waiter(dispatch)
@@ -525,6 +541,15 @@ def run_sender(dispatch_id: int, budget: float | None = None) -> str:
     if dispatch is not None:
         start_senders(dispatch, count=1)
     return "continued"
+
+
+def send_dispatch_later(dispatch: Dispatch, delay: float) -> None:
+    """Queue this sender loop again in ``delay`` seconds (always short)."""
+    from advocacy.tasks import send_dispatch
+
+    send_dispatch.apply_async(
+        (dispatch.pk,), queue=dispatch.queue, countdown=min(delay, MAX_COUNTDOWN_SECONDS)
+    )
 
 
 def schedule_waiter(dispatch: Dispatch) -> None:

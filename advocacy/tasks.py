@@ -8,11 +8,11 @@ from celery import shared_task
 
 
 @shared_task(name="advocacy.prepare_dispatch", ignore_result=True)
-def prepare_dispatch(dispatch_id: int) -> None:
-    """Write a dispatch's delivery rows and start its senders."""
+def prepare_dispatch(dispatch_id: int, after_pk: int = 0) -> None:
+    """Write (a slice of) a dispatch's delivery rows and start its senders."""
     from advocacy.dispatch import prepare
 
-    prepare(dispatch_id)
+    prepare(dispatch_id, after_pk)
 
 
 @shared_task(name="advocacy.send_dispatch", ignore_result=True)

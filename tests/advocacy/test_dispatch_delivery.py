@@ -128,7 +128,7 @@ def test_unsubscribing_after_queueing_means_nothing_is_sent(smtp):
     alert = publish_alert("Rally moved")
     # Queue the rows without letting senders start, as a busy worker would.
     dispatch = Dispatch.objects.create(alert=alert, alert_title=alert.title, status="paused")
-    dispatching.prepare(dispatch.pk)
+    dispatching.prepare(dispatch.pk, sliced=False)
     assert Delivery.objects.filter(dispatch=dispatch, status="queued").count() == 10
 
     leaving = people[:3]

@@ -27,7 +27,7 @@ def memory_mail(settings):
 
 def send_now(dispatch):
     """Run preparation and one sender loop in this process."""
-    dispatching.prepare(dispatch.pk)
+    dispatching.prepare(dispatch.pk, sliced=False)
     dispatching.run_sender(dispatch.pk, budget=10)
     dispatch.refresh_from_db()
     return dispatch
