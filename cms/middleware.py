@@ -87,6 +87,15 @@ class ScopedCSPMiddleware(CSPMiddleware):
         parts = super().get_policy_parts(request, response, report_only)
         if not report_only and parts.config is None and request.path_info.startswith("/admin/"):
             parts.config = settings.ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"]
+        elif (
+            not report_only
+            and parts.config is None
+            and request.path_info.startswith("/api/v1/docs/")
+        ):
+            # The API docs (Swagger UI, ReDoc) load their scripts as files, but
+            # ReDoc injects <style> elements and both draw icons from data:
+            # URLs; scripts stay 'self' only.
+            parts.config = settings.API_DOCS_CONTENT_SECURITY_POLICY["DIRECTIVES"]
         return parts
 
 

@@ -228,6 +228,16 @@ ADMIN_CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+# The API docs pages (/api/v1/docs/): ReDoc injects <style> elements and both
+# docs UIs draw icons from data: URLs; scripts stay 'self' (files only).
+API_DOCS_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "worker-src": ["'self'", "blob:"],
+    }
+}
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
