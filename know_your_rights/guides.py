@@ -23,11 +23,29 @@ def guide_context(page) -> dict:
     statements = cited_statements(page.body)
     cited_hotlines(page.body)  # converts all hotline choosers in one query
     return {
+        "first_citations": first_citations(page.body),
         "cited_statements": statements,
         "sources": sources_for(statements),
         "out_of_date_count": sum(1 for s in statements if s.out_of_date),
         "review": review_state(page),
     }
+
+
+def first_citations(body) -> set[str]:
+    """Ids of the blocks that cite each statement first.
+
+    The first citation shows the statement in full (with its anchor); later
+    ones show a short reference that still carries its status and age.
+    """
+    seen, first = set(), set()
+    for block in body:
+        statement = (
+            block.value.get("statement") if block.block_type in ("right", "callout") else None
+        )
+        if statement is not None and statement.pk not in seen:
+            seen.add(statement.pk)
+            first.add(block.id)
+    return first
 
 
 def sources_for(statements) -> list[dict]:

@@ -145,6 +145,18 @@ def test_guide_page_weight_is_small(rendered):
     assert total < 50 * 1024
 
 
+def test_a_statement_cited_twice_is_shown_once_and_referenced_once(rendered):
+    html = rendered["en", "nypd-and-ice"]
+    assert html.count('id="statement-no-civil-enforcement"') == 1
+    reference = re.search(r'<aside class="statement statement-ref[^"]*".*?</aside>', html, re.S)
+    assert reference and 'href="#statement-no-civil-enforcement"' in reference.group()
+    # The reference still carries the out-of-date notice where it is cited.
+    assert "never been checked" in reference.group()
+    for page in rendered.values():
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert len(ids) == len(set(ids))
+
+
 def test_public_templates_have_no_inline_script_or_style(rendered):
     for html in rendered.values():
         assert "style=" not in html
