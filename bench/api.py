@@ -1,0 +1,133 @@
+"""Benchmark: cached API reads under gunicorn against a bare DRF view.
+
+`/api/v1/guides/?lang=es` and one Spanish guide's detail, served by the same
+gunicorn (production settings, two sync workers, PostgreSQL and Redis on
+127.0.0.1) as a bare DRF view that returns an empty list without touching
+the database; wrk loads each on 127.0.0.1. Prints requests per second, the
+ratios (target: at least 0.7 for cached reads) and the SQL queries of each
+API read when not cached.
+
+Run: `make bench` (all benchmarks) or `.venv/bin/python -m bench.api`.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from pathlib import Path
+
+from bench.support import PYTHON, ROOT, gunicorn, manage, production_env, reachable, wrk
+
+DATABASE = "faro_bench_api"
+HTTPS = {"X-Forwarded-Proto": "https"}
+ROUNDS = 3
+
+# Runs inside a Django process of the bench environment: picks the Spanish
+# guides and counts the SQL queries of both reads with the cache empty.
+PROBE = r"""
+import json
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from know_your_rights.models import GuidePage
+guide = GuidePage.objects.live().filter(locale__language_code="es").order_by("path").first()
+urls = {"list": "/api/v1/guides/?lang=es", "detail": f"/api/v1/guides/{guide.pk}/"}
+found = {"urls": urls, "queries": {}}
+for name, url in urls.items():
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = Client(HTTP_HOST="127.0.0.1").get(url, secure=True)
+    assert response.status_code == 200, (url, response.status_code)
+    found["queries"][name] = len(queries)
+print(json.dumps(found))
+"""
+
+
+def prepare(env: dict) -> dict:
+    """Create the bench database, migrate, seed the memo content, probe the reads."""
+    subprocess.run(
+        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
+    )
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
+    manage(env, "migrate", "--no-input", "-v", "0")
+    # Spanish is what is measured; the other ten translations only slow the seeding.
+    manage(env, "load_memo_content", "--language", "es")
+    result = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", PROBE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"probing the API failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main(seconds: int = 5) -> dict:
+    if not (reachable("127.0.0.1", 5432) and reachable("127.0.0.1", 6379)):
+        raise SystemExit(
+            "bench.api needs PostgreSQL on 127.0.0.1:5432 and Redis on 127.0.0.1:6379."
+        )
+    with tempfile.TemporaryDirectory(prefix="faro-bench-api-") as var_dir:
+        env = production_env(
+            Path(var_dir),
+            f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+            "redis://127.0.0.1:6379/5",
+        )
+        env["DJANGO_SETTINGS_MODULE"] = "bench.api_settings"
+        subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], check=True, capture_output=True)
+        probe = prepare(env)
+        with gunicorn(env, "bench.api_wsgi:application", workers=2) as base:
+            urls = {
+                "bare": base + "/bench/bare-drf/",
+                "list": base + probe["urls"]["list"],
+                "detail": base + probe["urls"]["detail"],
+            }
+            for url in urls.values():  # warm caches and workers
+                wrk(url, seconds=2, headers=HTTPS)
+            # Rounds alternate the three targets so a busy machine slows them
+            # alike; the best round of each counts.
+            rps = dict.fromkeys(urls, 0.0)
+            for _round in range(ROUNDS):
+                for name, url in urls.items():
+                    rps[name] = max(rps[name], wrk(url, seconds=seconds, headers=HTTPS))
+            if not rps["bare"]:
+                raise RuntimeError("the bare DRF view answered nothing under load")
+        subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], check=False, capture_output=True)
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=False
+        )
+    result = {
+        "list_url": probe["urls"]["list"],
+        "detail_url": probe["urls"]["detail"],
+        "bare_drf_rps": round(rps["bare"]),
+        "list_rps": round(rps["list"]),
+        "detail_rps": round(rps["detail"]),
+        "list_ratio": round(rps["list"] / rps["bare"], 2),
+        "detail_ratio": round(rps["detail"] / rps["bare"], 2),
+        "list_queries_uncached": probe["queries"]["list"],
+        "detail_queries_uncached": probe["queries"]["detail"],
+    }
+    print(
+        "API cached reads vs a bare DRF view, same gunicorn (2 workers), wrk -t2 -c8 on 127.0.0.1"
+    )
+    print(f"  bare DRF view: {result['bare_drf_rps']} requests/s")
+    print(
+        f"  guide list:    {result['list_rps']} requests/s  ratio {result['list_ratio']}  ({result['list_url']})"
+    )
+    print(
+        f"  guide detail:  {result['detail_rps']} requests/s  ratio {result['detail_ratio']}  ({result['detail_url']})"
+    )
+    print("  target: ratio >= 0.7")
+    print(
+        f"  SQL queries when not cached: list {result['list_queries_uncached']}, "
+        f"detail {result['detail_queries_uncached']}"
+    )
+    return result
+
+
+if __name__ == "__main__":
+    main()
