@@ -175,3 +175,35 @@ def test_only_moderators_send_and_control_dispatches(role, content, client, djan
     assert Dispatch.objects.filter(alert=alert).count() == (2 if allowed else 1)
     dispatch.refresh_from_db()
     assert (dispatch.status == Dispatch.Status.CANCELLED) is allowed
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_api_shows_every_role_only_what_is_published(role, content, client, django_user_model):
+    """The API ignores admin sessions: drafts and subscriber data stay out of it."""
+    user = user_for(role, django_user_model)
+    if user is not None:
+        sign_in_verified(client, user)
+    guide = content.guide
+    guide.summary = "DRAFT-ONLY summary"
+    guide.save_revision()  # saved, not published
+    unpublished = guide.get_parent().add_child(
+        instance=type(guide)(
+            title="DRAFT-ONLY guide",
+            slug="draft-guide",
+            situation="s",
+            summary="s",
+            body=[],
+            live=False,
+        )
+    )
+
+    listing = client.get("/api/v1/guides/?lang=en")
+    detail = client.get(f"/api/v1/guides/{guide.pk}/")
+    hidden = client.get(f"/api/v1/guides/{unpublished.pk}/")
+    me = client.get("/api/v1/subscriptions/me/")
+
+    assert listing.status_code == detail.status_code == 200
+    assert "DRAFT-ONLY" not in listing.content.decode() + detail.content.decode()
+    assert hidden.status_code == 404
+    assert me.status_code in (401, 403)
+    assert "@" not in me.content.decode()
