@@ -116,36 +116,89 @@ def exit_page_url():
     server.server_close()
 
 
+class SiteBuild:
+    """Migrate and seed the site's private database in a background process.
+
+    Started as soon as collection finishes (see `pytest_collection_finish`),
+    so it runs while the rest of the suite does: browser tests use no test
+    database, so pytest-django runs them last, when the build is done.
+    """
+
+    def __init__(self):
+        self.var_dir = Path(tempfile.mkdtemp(prefix="faro-browser-", dir=ROOT / "var" / "test"))
+        self.database_url, self._drop_database = _private_database(self.var_dir)
+        self.log_path = self.var_dir / "seed.log"
+        self.env = {
+            "FARO_VAR_DIR": str(self.var_dir),
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": "",
+            "CELERY_BROKER_URL": "filesystem://",
+            "CELERY_RESULT_BACKEND": "",
+        }
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "tests.browser.seed_site"],
+                cwd=ROOT,
+                env=subprocess_env(**self.env),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.cleaned = False
+
+    def wait(self) -> None:
+        if self.process.wait(timeout=900) != 0:
+            log = self.log_path.read_text(errors="replace")
+            pytest.fail(f"seeding the browser tests' site failed:\n{log[-4000:]}")
+
+    def cleanup(self) -> None:
+        if self.cleaned:
+            return
+        self.cleaned = True
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, 9)
+            self.process.wait()
+        self._drop_database()
+        shutil.rmtree(self.var_dir, ignore_errors=True)
+
+
+_build: SiteBuild | None = None
+
+
+def pytest_collection_finish(session):
+    global _build
+    here = Path(__file__).parent
+    if session.config.option.collectonly or _build is not None:
+        return
+    if any(Path(str(item.path)).is_relative_to(here) for item in session.items):
+        _build = SiteBuild()
+
+
+def pytest_sessionfinish(session):
+    if _build is not None:
+        _build.cleanup()
+
+
 @pytest.fixture(scope="session")
 def live_site(exit_page_url):
     """The seeded site served by gunicorn on a free loopback port."""
-    var_dir = Path(tempfile.mkdtemp(prefix="faro-browser-", dir=ROOT / "var" / "test"))
-    database_url, drop_database = _private_database(var_dir)
+    global _build
+    if _build is None:
+        _build = SiteBuild()
+    build = _build
+    build.wait()
+    var_dir = build.var_dir
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     outbox = var_dir / "outbox"
     env = subprocess_env(
-        FARO_VAR_DIR=str(var_dir),
-        DATABASE_URL=database_url,
-        REDIS_URL="",
-        CELERY_BROKER_URL="filesystem://",
-        CELERY_RESULT_BACKEND="",
+        **build.env,
         EMAIL_URL=f"outbox://{outbox}",
         SITE_URL=url,
         ALLOWED_HOSTS="127.0.0.1,localhost",
         QUICK_EXIT_URL=exit_page_url,
     )
     log_path = var_dir / "server.log"
-    seeded = subprocess.run(
-        [sys.executable, "-m", "tests.browser.seed_site"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if seeded.returncode != 0:
-        drop_database()
-        pytest.fail(f"seeding the browser tests' site failed:\n{seeded.stderr[-4000:]}")
     with log_path.open("wb") as log:
         server = subprocess.Popen(
             [
@@ -188,8 +241,7 @@ def live_site(exit_page_url):
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, 9)
                 server.wait()
-        drop_database()
-        shutil.rmtree(var_dir, ignore_errors=True)
+        build.cleanup()
 
 
 @pytest.fixture(scope="session")
