@@ -98,7 +98,11 @@ def test_same_answer_for_unknown_pending_and_active_addresses(client):
     answers = []
     for address in ("new@example.org", "pending@example.org", "ACTIVE@example.org"):
         response = client.post("/es/subscribe/", {**FORM, "email": address})
-        answers.append((response.status_code, response.content, sorted(response.headers.items())))
+        # Expires carries the current second; everything else must match.
+        headers = sorted(
+            (k, v) for k, v in response.headers.items() if k not in ("Expires", "Date")
+        )
+        answers.append((response.status_code, response.content, headers))
     assert answers[0] == answers[1] == answers[2]
     # Each address got exactly one mail; the active one is told, not re-confirmed.
     assert sorted(m.to[0] for m in mail.outbox) == [
