@@ -31,6 +31,8 @@ def test_switching_language_on_an_untranslated_page_keeps_it_with_a_notice(site_
     assert page.locator("html").get_attribute("lang") == "bn"
     assert page.locator(".notice-fallback").is_visible()
     assert page.locator("h1").inner_text() == "Test alert for the browser tests"
+    # The English text is marked as English, for screen readers and fonts.
+    assert page.locator("main article").get_attribute("lang") == "en"
 
 
 @pytest.mark.parametrize("language", ["ar", "ur"])
