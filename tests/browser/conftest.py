@@ -8,7 +8,8 @@ it does reaches the rest of the suite. QUICK_EXIT_URL points at a tiny
 http.server on another loopback port.
 
 Every browser context records each request it makes and, when the test ends,
-fails unless all went to 127.0.0.1 or localhost and no cookie was set.
+fails unless all went to 127.0.0.1 or localhost, no cookie was set and the
+Content-Security-Policy refused nothing.
 """
 
 from __future__ import annotations
@@ -262,6 +263,10 @@ class RecordedContext:
 
     context: object
     requested: list[str] = field(default_factory=list)
+    # The browser's reports of anything the page's CSP refused (a script,
+    # style or font from another host, an inline script or style attribute):
+    # a refused request never reaches `requested`, so it is caught here.
+    csp_violations: list[str] = field(default_factory=list)
 
     def new_page(self):
         return self.context.new_page()
@@ -280,6 +285,7 @@ class RecordedContext:
         self.context.close()
         assert foreign == [], f"requests left 127.0.0.1: {foreign}"
         assert cookies == [], f"cookies were set: {cookies}"
+        assert self.csp_violations == [], self.csp_violations
 
 
 def open_context(browser, live_site, **options) -> RecordedContext:
@@ -287,6 +293,14 @@ def open_context(browser, live_site, **options) -> RecordedContext:
     context.set_default_timeout(15_000)
     recorded = RecordedContext(context)
     context.on("request", lambda request: recorded.requested.append(request.url))
+    context.on(
+        "console",
+        lambda message: (
+            recorded.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     return recorded
 
 
