@@ -56,7 +56,7 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         if page_cache.is_cacheable_request(request):
             response.setdefault("Cache-Control", f"public, max-age={settings.PUBLIC_MAX_AGE}")
-            page_cache.store(request, response)
+            response = page_cache.store(request, response)
         return response
 
 
@@ -100,7 +100,8 @@ class ScopedCSPMiddleware(CSPMiddleware):
 
 
 class AdminAccessMiddleware:
-    """Guard `/admin/`: second factor required, sessions capped at an absolute age.
+    """Guard `/admin/`: second factor required, sessions capped at an absolute age,
+    framing allowed only by the admin itself (for Wagtail's preview).
 
     Idle expiry comes from SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST;
     the absolute cap needs the sign-in time, kept in the session at login.
@@ -130,4 +131,8 @@ class AdminAccessMiddleware:
                 return HttpResponseRedirect(
                     f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
                 )
-        return self.get_response(request)
+        response = self.get_response(request)
+        if path.startswith("/admin/"):
+            # Wagtail's preview frames admin pages inside the admin.
+            response["X-Frame-Options"] = "SAMEORIGIN"
+        return response

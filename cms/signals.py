@@ -8,6 +8,10 @@ from wagtail.signals import page_published, page_unpublished, published, unpubli
 
 from cms import page_cache
 
+# Other models whose rows change what a public page says: an approved
+# translation drops its "needs review" notice.
+SHOWN_ON_PAGES = {"know_your_rights.TranslationApproval"}
+
 
 def _purge_if_shown_on_pages(sender, **kwargs) -> None:
     # Snippets (policy statements, hotlines) and site settings (the help line)
@@ -20,6 +24,8 @@ def _purge_if_shown_on_pages(sender, **kwargs) -> None:
     if issubclass(sender, Page) and kwargs.get("signal") is post_delete:
         page_cache.purge_all()
     elif sender in get_snippet_models() or sender in settings_registry:
+        page_cache.purge_all()
+    elif sender._meta.label in SHOWN_ON_PAGES:
         page_cache.purge_all()
 
 

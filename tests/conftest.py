@@ -111,12 +111,21 @@ class WorkerProcess:
         import signal
 
         if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, sig or signal.SIGTERM)
+            if sig is not None:
+                os.killpg(self.process.pid, sig)
+            else:
+                # SIGTERM to the main process alone: it stops its pool itself
+                # (signalling the whole group leaves it hanging ~30 s).
+                self.process.terminate()
             try:
-                self.process.wait(timeout=30)
+                self.process.wait(timeout=15)
             except subprocess.TimeoutExpired:
+                pass
+            try:
                 os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+            except ProcessLookupError:
+                pass
+            self.process.wait()
         if getattr(self, "log", None):
             self.log.close()
 

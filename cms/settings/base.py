@@ -241,9 +241,9 @@ API_DOCS_CONTENT_SECURITY_POLICY = {
 SECURE_REFERRER_POLICY = "no-referrer"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-# Wagtail's preview is framed by the admin itself; public pages forbid
-# framing through CSP frame-ancestors 'none'.
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Nothing may frame Faro, except the admin framing its own preview
+# (AdminAccessMiddleware answers SAMEORIGIN under /admin/).
+X_FRAME_OPTIONS = "DENY"
 # Wagtail would fetch editors' avatars from gravatar.com.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 

@@ -88,3 +88,20 @@ def test_deleting_a_page_purges(client):
     assert client.get("/en/")["X-Cache"] == "hit"
     Page.objects.get(locale__language_code="es", depth=2).delete()
     assert client.get("/en/")["X-Cache"] == "miss"
+
+
+def test_cached_pages_are_sent_gzip_compressed_to_clients_that_accept_it(client):
+    import gzip
+
+    plain = client.get("/es/")
+    compressed = client.get("/es/", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert compressed["X-Cache"] == "hit"
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain.content
+    assert len(compressed.content) < len(plain.content) / 2
+
+
+def test_public_pages_cannot_be_framed_but_the_admin_frames_its_preview(client, admin_client):
+    assert client.get("/en/")["X-Frame-Options"] == "DENY"
+    assert admin_client.get("/admin/")["X-Frame-Options"] == "SAMEORIGIN"
