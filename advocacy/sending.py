@@ -117,22 +117,10 @@ class MailSession:
             return outcome
 
     def send_raw(self, sender: str, recipient: str, payload: bytes) -> Outcome:
-        """Send ready-made message bytes to one recipient (SMTP backend only).
-
-        Uses ESMTP PIPELINING (RFC 2920) when the server offers it: MAIL,
-        RCPT and DATA go in one write, so a message costs two round trips
-        instead of four. Content is only sent after the server said 354.
-        """
+        """Send ready-made message bytes to one recipient (SMTP backend only)."""
         try:
             self._ensure_open()
-            smtp = self.connection.connection
-            if self._pipelining is None:
-                smtp.ehlo_or_helo_if_needed()
-                self._pipelining = smtp.has_extn("pipelining")
-            if self._pipelining:
-                _pipelined_sendmail(smtp, sender, recipient, payload)
-            else:
-                smtp.sendmail(sender, [recipient], payload)
+            self.connection.connection.sendmail(sender, [recipient], payload)
             return Outcome(SENT)
         except Exception as exc:  # noqa: BLE001 - every error becomes an outcome
             outcome = classify(exc)
@@ -253,37 +241,6 @@ class MailSession:
         except Exception:  # noqa: BLE001
             pass
         self.connection.connection = None
-
-
-def _pipelined_sendmail(smtp: smtplib.SMTP, sender: str, recipient: str, payload: bytes) -> None:
-    """MAIL, RCPT and DATA in one write; raise as smtplib.sendmail would."""
-    envelope = (
-        f"MAIL FROM:{smtplib.quoteaddr(sender)}\r\n"
-        f"RCPT TO:{smtplib.quoteaddr(recipient)}\r\n"
-        "DATA\r\n"
-    )
-    smtp.send(envelope.encode("ascii"))
-    mail_code, mail_reply = smtp.getreply()
-    rcpt_code, rcpt_reply = smtp.getreply()
-    data_code, data_reply = smtp.getreply()
-    if data_code == 354 and (mail_code != 250 or rcpt_code not in (250, 251)):
-        # A server that accepts DATA after refusing the envelope: never send
-        # it content (it might deliver an empty message); drop the connection.
-        smtp.close()
-        raise smtplib.SMTPServerDisconnected("inconsistent replies to a pipelined envelope")
-    if mail_code != 250:
-        raise smtplib.SMTPSenderRefused(mail_code, mail_reply, sender)
-    if rcpt_code not in (250, 251):
-        raise smtplib.SMTPRecipientsRefused({recipient: (rcpt_code, rcpt_reply)})
-    if data_code != 354:
-        raise smtplib.SMTPDataError(data_code, data_reply)
-    content = smtplib._quote_periods(payload)
-    if not content.endswith(b"\r\n"):
-        content += b"\r\n"
-    smtp.send(content + b".\r\n")
-    code, reply = smtp.getreply()
-    if code != 250:
-        raise smtplib.SMTPDataError(code, reply)
 
 
 class SendRateLimiter:

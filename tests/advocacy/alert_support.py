@@ -40,6 +40,7 @@ class RecordingHandler:
     """
 
     temp_fail_every: int = 0
+    offer_pipelining: bool = True
     refuse: set[str] = field(default_factory=set)
     received: list[Received] = field(default_factory=list)
     temp_failures: int = 0
@@ -49,6 +50,7 @@ class RecordingHandler:
     def reset(self) -> None:
         with self._lock:
             self.temp_fail_every = 0
+            self.offer_pipelining = True
             self.refuse = set()
             self.received = []
             self.temp_failures = 0
@@ -58,6 +60,8 @@ class RecordingHandler:
         # Offer PIPELINING as Postfix does, so the pipelined path is tested;
         # aiosmtpd reads pipelined commands one line at a time anyway.
         session.host_name = hostname
+        if not self.offer_pipelining:
+            return responses
         return [responses[0], "250-PIPELINING", *responses[1:]]
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
