@@ -88,6 +88,8 @@ class APICacheMiddleware:
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
+            # A hit skips CommonMiddleware, which would otherwise set it.
+            response["Content-Length"] = str(len(content))
             response["X-Cache"] = "hit"
             return self._finish(request, response, etag, last_modified)
         response = self.get_response(request)
