@@ -73,7 +73,8 @@ def replace_recovery_codes(user: AbstractBaseUser) -> list[str]:
         user=user, name=RECOVERY_DEVICE_NAME, defaults={"confirmed": True}
     )
     device.token_set.all().delete()
-    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(4)}" for _ in range(RECOVERY_CODE_COUNT)]
+    # django-otp keeps at most 16 characters per code: 8 + 1 + 6.
+    codes = [f"{secrets.token_hex(4)}-{secrets.token_hex(3)}" for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
     return codes
 
@@ -99,7 +100,7 @@ def reset(user: AbstractBaseUser) -> int:
 
 def _clean(token: str) -> str:
     token = (token or "").strip().replace(" ", "")
-    # Recovery codes are "xxxxxxxx-xxxxxxxx"; app codes are six digits.
+    # Recovery codes are "xxxxxxxx-xxxxxx"; app codes are six digits.
     return token[:40]
 
 
