@@ -11,6 +11,6 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 worker_class = "sync"
 timeout = 30
 accesslog = "-"
-access_log_format = '%(m)s %(s)s %(B)s %(M)sms'
+access_log_format = "%(m)s %(s)s %(B)s %(M)sms"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
