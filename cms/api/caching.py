@@ -1,13 +1,14 @@
 """Cached API reads with ETag, Last-Modified and 304, purged by a content generation.
 
 `APICacheMiddleware` keeps every successful anonymous GET under /api/v1/
-(subscriptions excepted) in the shared cache, keyed by the full path, the
-language negotiated from Accept-Language and two generation numbers: the
-page cache's (bumped on publish, unpublish and snippet saves, see
-cms.page_cache) and the API's own (bumped by `connect()` below on the other
-writes an API answer depends on: areas, topics, translation approvals and
-logs, view restrictions, page moves). A hit costs one cache round trip for
-the generations and one for the entry, and never reaches the view.
+(subscriptions excepted) in the shared cache, keyed by the full path and the
+language negotiated from Accept-Language. An entry is valid while two
+generation numbers are what they were when it was stored: the page cache's
+(bumped on publish, unpublish and snippet saves, see cms.page_cache) and the
+API's own (bumped by `connect()` below on the other writes an API answer
+depends on: areas, topics, translation approvals and logs, view
+restrictions, page moves). A hit costs one cache round trip (the entry and
+both generations in one read) and never reaches the view.
 
 A view may shorten the life of its answer by setting ``api_cache_seconds``
 on the response (alerts do: an answer must not outlive the next expiry).
@@ -45,11 +46,6 @@ def bump_generation(**_signal_kwargs) -> None:
         cache.set(API_GENERATION_KEY, 2, timeout=None)
 
 
-def _generations() -> tuple:
-    found = cache.get_many([page_cache.GENERATION_KEY, API_GENERATION_KEY])
-    return (found.get(page_cache.GENERATION_KEY, 0), found.get(API_GENERATION_KEY, 0))
-
-
 def is_cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
@@ -64,8 +60,7 @@ def _key(request) -> str:
     # of twelve, not the raw header) varies the key.
     language = negotiate(request.headers.get("Accept-Language", ""))
     digest = hashlib.sha256(f"{request.get_full_path()}|{language}".encode()).hexdigest()
-    pages, api = _generations()
-    return f"api-cache:{pages}:{api}:{digest}"
+    return f"api-cache:{digest}"
 
 
 def etag_for(content: bytes) -> str:
@@ -80,11 +75,18 @@ class APICacheMiddleware:
         if not is_cacheable(request):
             return self.get_response(request)
         key = _key(request)
-        stored = cache.get(key)
-        if stored is not None:
+        # One round trip: the entry and the generations it must match. An
+        # entry stored under older generations is stale and is replaced.
+        found = cache.get_many([key, page_cache.GENERATION_KEY, API_GENERATION_KEY])
+        generations = (
+            found.get(page_cache.GENERATION_KEY, 0),
+            found.get(API_GENERATION_KEY, 0),
+        )
+        stored = found.get(key)
+        if stored is not None and stored[0] == generations:
             from django.http import HttpResponse
 
-            headers, content, etag, last_modified = stored
+            _generations, headers, content, etag, last_modified = stored
             response = HttpResponse(content)
             for name, value in headers:
                 response[name] = value
@@ -102,7 +104,8 @@ class APICacheMiddleware:
         timeout = settings.API_CACHE_SECONDS if timeout is None else timeout
         if timeout > 0:
             headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-            cache.set(key, (headers, response.content, etag, last_modified), timeout)
+            entry = (generations, headers, response.content, etag, last_modified)
+            cache.set(key, entry, timeout)
         response["X-Cache"] = "miss"
         return self._finish(request, response, etag, last_modified)
 
