@@ -184,3 +184,19 @@ def sign_in_verified(client, user):
 def admin_client(db, admin_user, client):
     """pytest-django's admin_client, signed in with a second factor."""
     return sign_in_verified(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """Each test starts with an empty cache: pages, API answers, rate limits.
+
+    The cache outlives a test's database rollback (and, on Redis, the run),
+    so a page cached by one test would otherwise be served to the next.
+    """
+    from django.core.cache import cache
+
+    from cms import page_cache
+
+    cache.clear()
+    page_cache._memo["until"] = 0.0
+    yield

@@ -245,7 +245,10 @@ def live_site(exit_page_url):
         build.cleanup()
 
 
-@pytest.fixture(scope="session")
+# Package scope: Playwright's sync API keeps an event loop running in this
+# thread while it is open, and Django refuses database calls from a thread
+# with a running loop, so the browser must close before other packages run.
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run bin/install-debian-packages")
