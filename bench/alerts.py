@@ -31,8 +31,7 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from bench.support import PYTHON, ROOT, free_port, manage
 
 DATABASE = "faro_bench_alerts"
 REDIS = "redis://127.0.0.1:6379"
@@ -41,28 +40,6 @@ SMALL, LARGE = 25_000, 100_000
 LANGUAGES = ("en", "es", "ar")
 DEFAULT_CONCURRENCY = 4
 SENDERS = 4
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env: dict, *args: str) -> None:
-    """Run manage.py with ``env``; raise with its output on failure."""
-    result = subprocess.run(
-        [PYTHON, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
 
 
 def bench_env(var_dir: Path, smtp_port: int) -> dict:

@@ -12,12 +12,11 @@ Run: `make bench` (all benchmarks) or `.venv/bin/python -m bench.api`.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.support import PYTHON, ROOT, gunicorn, manage, production_env, reachable, wrk
+from bench.support import drop_database, gunicorn, production_env, reachable, seeded_site, wrk
 
 DATABASE = "faro_bench_api"
 HTTPS = {"X-Forwarded-Proto": "https"}
@@ -45,27 +44,6 @@ print(json.dumps(found))
 """
 
 
-def prepare(env: dict) -> dict:
-    """Create the bench database, migrate, seed the memo content, probe the reads."""
-    subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
-    )
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    manage(env, "migrate", "--no-input", "-v", "0")
-    # Spanish is what is measured; the other ten translations only slow the seeding.
-    manage(env, "load_memo_content", "--language", "es")
-    result = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"probing the API failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 def main(seconds: int = 5) -> dict:
     if not (reachable("127.0.0.1", 5432) and reachable("127.0.0.1", 6379)):
         raise SystemExit(
@@ -79,7 +57,7 @@ def main(seconds: int = 5) -> dict:
         )
         env["DJANGO_SETTINGS_MODULE"] = "bench.api_settings"
         subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], check=True, capture_output=True)
-        probe = prepare(env)
+        probe = seeded_site(env, DATABASE, PROBE)
         with gunicorn(env, "bench.api_wsgi:application", workers=2) as base:
             urls = {
                 "bare": base + "/bench/bare-drf/",
@@ -97,9 +75,7 @@ def main(seconds: int = 5) -> dict:
             if not rps["bare"]:
                 raise RuntimeError("the bare DRF view answered nothing under load")
         subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], check=False, capture_output=True)
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=False
-        )
+        drop_database(DATABASE)
     result = {
         "list_url": probe["urls"]["list"],
         "detail_url": probe["urls"]["detail"],

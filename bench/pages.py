@@ -11,13 +11,12 @@ Run: `make bench` (all benchmarks) or `.venv/bin/python -m bench.pages`.
 from __future__ import annotations
 
 import gzip
-import json
 import subprocess
 import tempfile
 import urllib.request
 from pathlib import Path
 
-from bench.support import PYTHON, ROOT, gunicorn, manage, production_env, reachable, wrk
+from bench.support import drop_database, gunicorn, production_env, reachable, seeded_site, wrk
 
 DATABASE = "faro_bench_pages"
 # As a browser behind the TLS proxy would ask.
@@ -40,27 +39,6 @@ with CaptureQueriesContext(connection) as queries:
 assert response.status_code == 200, response.status_code
 print(json.dumps({"url": url, "queries": len(queries), "blocks": len(guide.body)}))
 """
-
-
-def prepare(env: dict) -> dict:
-    """Create the bench database, migrate, seed the memo content, collect static."""
-    subprocess.run(
-        ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=True
-    )
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
-    manage(env, "migrate", "--no-input", "-v", "0")
-    manage(env, "load_memo_content")
-    manage(env, "collectstatic", "--no-input", "-v", "0")
-    result = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"probing the guide page failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def compressed_weight(base: str, path: str) -> int:
@@ -104,7 +82,7 @@ def main(seconds: int = 5) -> dict:
             "redis://127.0.0.1:6379/3",
         )
         subprocess.run(["redis-cli", "-n", "3", "FLUSHDB"], check=True, capture_output=True)
-        probe = prepare(env)
+        probe = seeded_site(env, DATABASE, PROBE)
         with gunicorn(env, "bench.wsgi:application", workers=2) as base:
             guide_url = base + probe["url"]
             bare_url = base + "/bench/bare/"
@@ -120,9 +98,7 @@ def main(seconds: int = 5) -> dict:
                 guide_rounds.append(wrk(guide_url, seconds=seconds, headers=HTTPS))
             bare, guide = max(bare_rounds), max(guide_rounds)
             weight = compressed_weight(base, probe["url"])
-        subprocess.run(
-            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", DATABASE], check=False
-        )
+        drop_database(DATABASE)
     result = {
         "guide_url": probe["url"],
         "guide_blocks": probe["blocks"],
