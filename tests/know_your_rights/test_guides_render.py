@@ -13,6 +13,11 @@ from wagtail.models import Locale
 
 from know_your_rights.models import GuideIndexPage, GuidePage
 
+# Every test here needs the database: pytest-django then runs them with the
+# other database tests, before any transactional test empties the tables
+# (and with them the session's seeded content).
+pytestmark = pytest.mark.django_db
+
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
 SLUGS = ["asking-the-police-for-help", "your-idnyc", "nypd-and-ice", "if-you-are-arrested"]
