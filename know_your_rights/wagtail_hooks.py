@@ -29,7 +29,8 @@ class PolicySourceViewSet(SnippetViewSet):
     icon = "doc-full"
     menu_label = _("Policy sources")
     list_display = ["title", "issuer", "date_display"]
-    search_fields = ["title", "issuer"]
+    # No per-field search list: the model's search index covers title and
+    # issuer, and SQLite's full-text backend cannot filter by field name.
 
 
 class PolicyStatementViewSet(SnippetViewSet):

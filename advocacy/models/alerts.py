@@ -19,6 +19,7 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.fields import RichTextField
 from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
+from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 __all__ = [
@@ -150,6 +151,10 @@ class AlertPage(Page):
     ]
     parent_page_types = ["advocacy.AlertIndexPage"]
     subpage_types: list[str] = []
+    search_fields = Page.search_fields + [
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
 
     translatable_fields = [
         TranslatableField("title"),

@@ -107,3 +107,24 @@ def test_feeds_are_advertised_on_every_page(client):
     html = client.get("/bn/").content.decode()
     assert '<link rel="alternate" type="application/atom+xml"' in html
     assert 'href="/bn/alerts/feed/"' in html
+
+
+def test_search_finds_an_alert_by_a_word_of_its_summary(client):
+    alert = publish_alert("Notice")
+    alert.summary = "Checkpoint reported near the Sunset Park library."
+    alert.save_revision().publish()
+    html = client.get("/en/search/", {"q": "library"}).content.decode()
+    assert ">Notice</a>" in html
+
+
+def test_admin_search_of_policy_sources_works(admin_client):
+    from know_your_rights.models import PolicySource
+
+    PolicySource.objects.create(
+        title="Memo on immigration policy", issuer="NYPD Police Commissioner"
+    )
+    response = admin_client.get(
+        "/admin/snippets/know_your_rights/policysource/", {"q": "Commissioner"}
+    )
+    assert response.status_code == 200
+    assert "Memo on immigration policy" in response.content.decode()
