@@ -34,11 +34,52 @@ def is_translation(obj: TranslatableMixin) -> bool:
 
 def last_translated_at(obj: TranslatableMixin) -> datetime.datetime | None:
     """When wagtail-localize last wrote this translation from its source, if ever."""
+    return _last_translated([obj]).get((str(obj.translation_key), obj.locale_id))
+
+
+def _last_translated(objects) -> dict:
+    """(translation_key, locale id) → the latest wagtail-localize write, in one query."""
     from wagtail_localize.models import TranslationLog
 
-    return TranslationLog.objects.filter(
-        source__object_id=obj.translation_key, locale_id=obj.locale_id
-    ).aggregate(latest=Max("created_at"))["latest"]
+    rows = (
+        TranslationLog.objects.filter(
+            source__object_id__in={obj.translation_key for obj in objects},
+            locale_id__in={obj.locale_id for obj in objects},
+        )
+        .values("source__object_id", "locale_id")
+        .annotate(latest=Max("created_at"))
+    )
+    return {(str(row["source__object_id"]), row["locale_id"]): row["latest"] for row in rows}
+
+
+def needs_review_map(objects, default_locale_id: int | None = None) -> dict[int, bool]:
+    """pk → needs review, for many objects of one model in a constant number of queries.
+
+    Source-language content never needs review. A translation needs it until
+    approved, and again once it is written from its source after the approval.
+    """
+    if default_locale_id is None:
+        default_locale_id = Locale.get_default().pk
+    objects = list(objects)
+    translations = [obj for obj in objects if obj.locale_id != default_locale_id]
+    result = {obj.pk: False for obj in objects}
+    if not translations:
+        return result
+    approvals = dict(
+        TranslationApproval.objects.filter(
+            content_type=_content_type(translations[0]),
+            object_id__in=[str(obj.pk) for obj in translations],
+        ).values_list("object_id", "approved_at")
+    )
+    written = _last_translated(translations) if approvals else {}
+    for obj in translations:
+        approved_at = approvals.get(str(obj.pk))
+        if approved_at is None:
+            result[obj.pk] = True
+        else:
+            last = written.get((str(obj.translation_key), obj.locale_id))
+            result[obj.pk] = last is not None and last > approved_at
+    return result
 
 
 def needs_review(obj: TranslatableMixin) -> bool:
@@ -47,15 +88,7 @@ def needs_review(obj: TranslatableMixin) -> bool:
     Source-language content never needs review. An approval older than the
     translation's last write from its source no longer counts.
     """
-    if not is_translation(obj):
-        return False
-    approval = TranslationApproval.objects.filter(
-        content_type=_content_type(obj), object_id=str(obj.pk)
-    ).first()
-    if approval is None:
-        return True
-    written = last_translated_at(obj)
-    return written is not None and written > approval.approved_at
+    return needs_review_map([obj])[obj.pk]
 
 
 def approve(obj: TranslatableMixin, user) -> TranslationApproval:

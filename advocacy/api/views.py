@@ -35,8 +35,8 @@ from advocacy.subscriptions import (
 )
 from advocacy.tokens import MANAGE, TokenError, make_token
 from know_your_rights.api.language import choose_versions, requested_language
-from know_your_rights.api.review import needs_review_map
 from know_your_rights.api.views import LANG_PARAMETER, LocalizedListMixin, validated
+from know_your_rights.review import needs_review_map
 
 
 class AlertQuery(serializers.Serializer):

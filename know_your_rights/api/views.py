@@ -20,10 +20,10 @@ from know_your_rights.api.language import (
     locale_ids,
     requested_language,
 )
-from know_your_rights.api.review import needs_review_map
 from know_your_rights.blocks import cited_hotlines, cited_statements
 from know_your_rights.guides import sources_for
 from know_your_rights.models import GuidePage, Hotline, PolicyStatement
+from know_your_rights.review import needs_review_map
 
 # Larger ids cannot be in the database (and would overflow its integer type).
 MAX_ID = 2**63 - 1
