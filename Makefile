@@ -4,19 +4,22 @@ VENV := .venv
 PY := $(VENV)/bin/python
 LOCK := requirements-dev.lock
 
-.PHONY: run test setup debian-packages messages lock bench lint clean-var
+.PHONY: help run test setup debian-packages messages lock bench lint clean-var
 
-run: setup
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
+
+run: setup ## Set up and start web, worker and beat on http://127.0.0.1:8000
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py ensure_admin
 	@echo "Faro: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops web, worker and beat."
 	$(VENV)/bin/honcho start -f Procfile.dev
 
-test: setup
+test: setup ## Run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: debian-packages $(VENV)/.installed messages
+setup: debian-packages $(VENV)/.installed messages ## Install everything the project needs
 
 debian-packages:
 	@bin/install-debian-packages
@@ -30,15 +33,16 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'var/*' -v 0
 
 # Re-pin every dependency (with hashes) after changing pyproject.toml.
-lock: $(VENV)/.installed
+lock: $(VENV)/.installed ## Re-pin dependencies with hashes after editing pyproject.toml
 	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed ## ruff check and ruff format --check, exactly as CI runs them
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
-bench: setup
+bench: setup ## Benchmarks (see the README)
 	$(PY) -m bench
 
-clean-var:
+clean-var: ## Remove var/ (local database, outbox, queues)
 	rm -rf var/
