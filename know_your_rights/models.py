@@ -273,6 +273,12 @@ class TranslationApproval(models.Model):
     Kept apart from the translated object on purpose: wagtail-localize copies
     synchronised fields from the source on every sync, and must never be able
     to approve (or un-approve) a translation. See know_your_rights.review.
+
+    The approval covers the content as the person saw it: `approved_content_hash`
+    is a fingerprint of the translated fields when approved, and
+    `current_content_hash` follows every later save of the object (any path:
+    translation editor, admin edit after "stop syncing", shell). The two differ
+    exactly when the content changed since the approval.
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
@@ -282,6 +288,8 @@ class TranslationApproval(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(default=timezone.now)
+    approved_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    current_content_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("translation approval")
