@@ -196,6 +196,9 @@ class Subscriber(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     last_digest_at = models.DateTimeField(null=True, blank=True)
+    # Part of every management link; raised when the choices are changed, so
+    # the links made before the change (old emails, the old page) stop working.
+    manage_token_version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SubscriberQuerySet.as_manager()
 
