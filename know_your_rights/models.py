@@ -54,10 +54,15 @@ class PartialDateMixin(models.Model):
         return format_partial_date(self.date_year, self.date_month, self.date_day)
 
 
-class PolicySource(PartialDateMixin, index.Indexed, models.Model):
-    """A document a right rests on: a memo, a law, a news report."""
+class PolicySource(TranslatableMixin, PartialDateMixin, index.Indexed, models.Model):
+    """A document a right rests on: a memo, a law, a news report.
 
-    title = models.CharField(max_length=255, unique=True)
+    Translatable: readers see its title and the note on where its text comes
+    from in their language; the document's own words (full_text), its date and
+    its URL are the same in every language.
+    """
+
+    title = models.CharField(max_length=255)
     issuer = models.CharField(max_length=255, help_text=_("Who issued or published it."))
     url = models.URLField(blank=True, verbose_name=_("URL"))
     full_text = models.TextField(blank=True)
@@ -66,6 +71,18 @@ class PolicySource(PartialDateMixin, index.Indexed, models.Model):
         blank=True,
         help_text=_("Where the full text comes from, if not from the issuer itself."),
     )
+
+    translatable_fields = [
+        TranslatableField("title"),
+        TranslatableField("issuer"),
+        SynchronizedField("date_year"),
+        SynchronizedField("date_month"),
+        SynchronizedField("date_day"),
+        SynchronizedField("url"),
+        # The document's own words stay in its own language, like a statement's quote.
+        SynchronizedField("full_text"),
+        TranslatableField("text_attribution"),
+    ]
 
     panels = [
         FieldPanel("title"),
@@ -80,9 +97,10 @@ class PolicySource(PartialDateMixin, index.Indexed, models.Model):
     ]
     search_fields = [index.SearchField("title"), index.SearchField("issuer")]
 
-    class Meta:
+    class Meta(TranslatableMixin.Meta):
         verbose_name = _("policy source")
         ordering = ["title"]
+        unique_together = [("translation_key", "locale"), ("title", "locale")]
 
     def __str__(self):
         return self.title
