@@ -41,15 +41,6 @@ from advocacy.tokens import (
 SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR = 30
 
 
-def client_address(request) -> str:
-    """The client address, only ever used hashed (ratelimit) and never stored or logged."""
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        # Behind the proxy: the entry it appended is the one it saw.
-        return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _private(response):
     """Token pages: never cached by anyone, never indexed, no Referer leaks the token."""
     response["Referrer-Policy"] = "no-referrer"
@@ -80,7 +71,10 @@ def subscribe_view(request):
         form = SubscribeForm(initial={"language": translation.get_language()})
         return render(request, "advocacy/subscribe.html", _form_context(form))
     if not ratelimit.allow(
-        "subscribe-client", client_address(request), SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR, 3600
+        "subscribe-client",
+        ratelimit.client_address(request),
+        SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR,
+        3600,
     ):
         return render(request, "advocacy/rate_limited.html", status=429)
     form = SubscribeForm(request.POST)

@@ -16,7 +16,6 @@ from rest_framework.throttling import BaseThrottle
 
 from advocacy import ratelimit
 from advocacy.crypto import email_hash, normalise_email
-from advocacy.views import client_address
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -50,10 +49,10 @@ class _WindowThrottle(BaseThrottle):
 
 
 class ClientAddressThrottle(_WindowThrottle):
-    """Per client address (hashed before it reaches the cache)."""
+    """Per client address (advocacy.ratelimit.client_address, hashed before it reaches the cache)."""
 
     def identifier(self, request):
-        return client_address(request._request) or "unknown"
+        return ratelimit.client_address(request._request) or "unknown"
 
 
 class EmailThrottle(_WindowThrottle):

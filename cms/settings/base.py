@@ -12,6 +12,7 @@ from .environment import (
     env,
     fernet_keys,
     redis_cache_config,
+    trusted_proxy_count,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -256,14 +257,24 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Lockout after repeated failures, counted in the shared cache (Redis in
-# production) so every web process sees the same count. An account locks
-# after 5 failures from anywhere, and so does a client address after 5
-# failures on any accounts (axes keeps only hashes of them in its keys).
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# Where a request comes from, for the sign-in lockout and every rate limit
+# alike (advocacy.ratelimit.client_address): the number of proxies in front.
+# With none, X-Forwarded-For is ignored.
+TRUSTED_PROXY_COUNT = trusted_proxy_count(env("TRUSTED_PROXY_COUNT"))
+# Failed sign-ins, counted in the shared cache (Redis in production) so every
+# web process sees the same count. Five failures lock that account from that
+# client address for 15 minutes, never other accounts behind the same address
+# (an office behind one router) nor the account elsewhere. Guessing one
+# account from many addresses meets growing delays instead (cms.sign_in_brake,
+# through its axes handler), so nobody can lock anyone out for good.
+AXES_HANDLER = "cms.sign_in_brake.SignInHandler"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Attempts refused during a lockout do not restart it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "advocacy.ratelimit.client_address"
+AXES_LOCKOUT_CALLABLE = "cms.sign_in_brake.lockout_response"
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Development and tests without REDIS_URL run one process, where the
     # local-memory cache is shared; production requires REDIS_URL.
@@ -271,6 +282,13 @@ if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_CLIENT_STR_CALLABLE = "cms.two_factor.axes_client_str"
+# The per-account brake: after this many failures for one account from any
+# addresses, each further attempt waits 2, 4, 8 … seconds, at most
+# SIGN_IN_BRAKE_MAX_DELAY; the count is forgotten a day after the last
+# failure, or at a successful sign-in.
+SIGN_IN_BRAKE_FREE_FAILURES = 10
+SIGN_IN_BRAKE_MAX_DELAY = 5 * 60
+SIGN_IN_BRAKE_MEMORY = 24 * 60 * 60
 OTP_TOTP_ISSUER = "Faro"
 
 # --- Sessions and cookies --------------------------------------------------

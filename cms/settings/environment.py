@@ -53,6 +53,11 @@ env = environ.Env(
     ALERT_CLAIM_SECONDS=(int, 300),
     ALERT_SENDERS=(int, 4),
     API_CORS_ORIGINS=(list, []),
+    # How many proxies stand in front of gunicorn, each appending the address
+    # it saw to X-Forwarded-For. 0 (no proxy): X-Forwarded-For is ignored and
+    # the connection's own address counts. N: the Nth address from the right
+    # is the client's (advocacy.ratelimit.client_address).
+    TRUSTED_PROXY_COUNT=(int, 0),
 )
 
 # What production refuses to start without (docker-compose sets each of them
@@ -153,6 +158,15 @@ def redis_cache_config(url: str) -> dict:
         "LOCATION": url,
         "KEY_PREFIX": "faro",
     }
+
+
+def trusted_proxy_count(value: int) -> int:
+    """TRUSTED_PROXY_COUNT checked: a whole number of proxies, 0 or more."""
+    if value < 0:
+        raise ConfigurationError(
+            f"TRUSTED_PROXY_COUNT must be 0 (no proxy) or the number of proxies in front, got {value}."
+        )
+    return value
 
 
 def fernet_keys(keys: list[str]) -> list[str]:
