@@ -37,6 +37,22 @@ def test_services_have_health_checks_and_queues(compose):
     assert "gunicorn" in services["web"]["command"]
 
 
+def test_gunicorn_is_published_to_the_proxy_on_this_host_only(compose):
+    # A port published on all interfaces lets anyone reach gunicorn without
+    # the proxy and write their own X-Forwarded-For.
+    for name, service in compose["services"].items():
+        for port in service.get("ports", []):
+            published = (
+                port if isinstance(port, str) else f"{port.get('host_ip', '')}:{port['published']}"
+            )
+            assert published.startswith("127.0.0.1:"), (name, port)
+    assert compose["services"]["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    # The one proxy in front is the one whose X-Forwarded-For entry counts.
+    assert compose["services"]["web"]["environment"]["TRUSTED_PROXY_COUNT"] == (
+        "${TRUSTED_PROXY_COUNT:-1}"
+    )
+
+
 @pytest.mark.skipif(
     shutil.which("docker-compose") is None, reason="Debian's docker-compose is not installed"
 )
@@ -58,6 +74,22 @@ def test_docker_compose_config_validates(tmp_path):
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
+    resolved = subprocess.run(
+        ["docker-compose", "-f", str(ROOT / "docker-compose.yml"), "config"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    # As docker-compose itself reads it: the web port on loopback only
+    # (1.29 writes "127.0.0.1:8000:8000/tcp", newer ones a mapping).
+    (port,) = yaml.safe_load(resolved)["services"]["web"]["ports"]
+    if isinstance(port, dict):
+        assert (port.get("host_ip"), str(port.get("published"))) == ("127.0.0.1", "8000")
+    else:
+        assert port.startswith("127.0.0.1:8000:"), port
 
 
 def test_gunicorn_access_log_has_no_client_address_or_path():
