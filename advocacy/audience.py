@@ -5,6 +5,9 @@ synchronised across translations): active subscribers whose areas meet the
 alert's areas (an alert for Brooklyn reaches Sunset Park subscribers, and an
 alert for Sunset Park reaches people who follow all of Brooklyn) and whose
 topics meet its topics; a subscriber with no areas or no topics chose "all".
+An alert reaches every area only when its author ticked "Every area": an
+alert with no area and no such choice reaches nobody (the admin form refuses
+it, so only an alert made outside the admin can be in that state).
 A follow-up (correction, all clear) goes instead to exactly the people the
 earlier alert reached, as long as its delivery rows are kept.
 """
@@ -25,6 +28,8 @@ def matching_subscribers(alert: AlertPage) -> QuerySet[Subscriber]:
     area_ids = list(source.areas.values_list("pk", flat=True))
     topic_ids = list(source.topics.values_list("pk", flat=True))
     return Subscriber.objects.active().matching(areas=area_ids, topics=topic_ids)
+    if not area_ids and not source.every_area:
+        return Subscriber.objects.none()
 
 
 def earlier_alert_reached(alert: AlertPage) -> QuerySet[Subscriber] | None:

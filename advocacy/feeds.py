@@ -37,7 +37,7 @@ def alerts_for_feed(language: str, area: Area | None = None) -> list[AlertPage]:
         # Areas are synchronised from the source alert; filter on the source's.
         source_keys = (
             AlertPage.objects.filter(locale=default)
-            .filter(Q(areas__isnull=True) | Q(areas__in=reach))
+            .filter(Q(areas__isnull=True, every_area=True) | Q(areas__in=reach))
             .values("translation_key")
         )
         alerts = alerts.filter(translation_key__in=source_keys)

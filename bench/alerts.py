@@ -215,6 +215,7 @@ def publish_alert(title: str, urgency: str = "standard", areas=()):
     alert = AlertPage(
         title=title,
         urgency=urgency,
+        every_area=not areas,
         summary="Community members report federal agents near the subway station. Stay calm; you have rights.",
         body="<p>Do not open the door without a warrant signed by a judge. You may stay silent.</p>",
     )

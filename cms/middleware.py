@@ -101,38 +101,49 @@ class ScopedCSPMiddleware(CSPMiddleware):
 
 class AdminAccessMiddleware:
     """Guard `/admin/`: second factor required, sessions capped at an absolute age,
-    framing allowed only by the admin itself (for Wagtail's preview).
+    framing allowed only by the admin itself (for Wagtail's preview), and a
+    referrer policy that lets browsers send the admin's real Origin.
 
     Idle expiry comes from SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST;
     the absolute cap needs the sign-in time, kept in the session at login.
-    """
 
-    OPEN_PATHS = ("/admin/login/", "/admin/logout/", "/admin/password_reset/", "/admin/2fa/")
+    Public pages send `Referrer-Policy: no-referrer` (SECURE_REFERRER_POLICY):
+    a reader's next site must not learn which guide they read. With that
+    policy browsers send `Origin: null` on a form POST, which Django's CSRF
+    check refuses, so admin responses carry ADMIN_REFERRER_POLICY instead
+    (SecurityMiddleware only sets the header when a response has none).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         path = request.path_info
+        response = None
         if path.startswith("/admin/") and request.user.is_authenticated:
-            signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
-            if (
-                signed_in_at is None
-                or time.time() - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS
-            ):
-                logout(request)
-                return redirect_to_login(path, "/admin/login/")
-            if not request.user.is_verified() and not path.startswith(self.OPEN_PATHS):
-                target = (
-                    "two_factor_verify"
-                    if two_factor.is_enrolled(request.user)
-                    else "two_factor_setup"
-                )
-                return HttpResponseRedirect(
-                    f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}"
-                )
-        response = self.get_response(request)
+            response = self.gate(request, path)
+        if response is None:
+            response = self.get_response(request)
         if path.startswith("/admin/"):
             # Wagtail's preview frames admin pages inside the admin.
             response["X-Frame-Options"] = "SAMEORIGIN"
+            response["Referrer-Policy"] = settings.ADMIN_REFERRER_POLICY
         return response
+
+    def gate(self, request, path):
+        """A redirect for a signed-in user who may not see `path` yet, else None."""
+        if two_factor.is_open_admin_path(path):
+            return None
+        signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+        if signed_in_at is None or time.time() - signed_in_at > settings.SESSION_ABSOLUTE_SECONDS:
+            logout(request)
+            return redirect_to_login(path, "/admin/login/")
+        if request.user.is_verified() or two_factor.is_gate_path(path):
+            return None
+        target = "two_factor_verify" if two_factor.is_enrolled(request.user) else "two_factor_setup"
+        url = reverse(target)
+        if two_factor.is_page_request(request):
+            # Only a page the person navigated to becomes `next`: a script's
+            # fetch or an image is never where they should land afterwards.
+            url += "?" + urlencode({"next": request.get_full_path()})
+        return HttpResponseRedirect(url)

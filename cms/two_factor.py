@@ -8,14 +8,18 @@ every `/admin/` view answers with a redirect to enrolment or verification.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from base64 import b32encode
 from io import BytesIO
+from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -24,6 +28,22 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+
+# Admin URLs every admin page loads, the two-factor pages included, and that
+# Wagtail serves to anyone: the icon sprite (fetched by a script and drawn
+# into the page) and the JavaScript catalog. Static files live under
+# STATIC_URL, outside /admin/.
+ADMIN_ASSET_URL_NAMES = ("wagtailadmin_sprite", "wagtailadmin_javascript_catalog")
+# Admin URLs a signed-in person needs before the second step: signing in and
+# out, resetting a password, and the two-factor pages themselves.
+GATE_URL_NAMES = (
+    "wagtailadmin_login",
+    "wagtailadmin_logout",
+    "wagtailadmin_password_reset",
+    "two_factor_setup",
+    "two_factor_verify",
+    "two_factor_cancel",
+)
 
 
 def is_enrolled(user: AbstractBaseUser) -> bool:
@@ -96,6 +116,57 @@ def reset(user: AbstractBaseUser) -> int:
     deleted = TOTPDevice.objects.filter(user=user).delete()[0]
     deleted += StaticDevice.objects.filter(user=user).delete()[0]
     return deleted
+
+
+@functools.cache
+def _admin_asset_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in ADMIN_ASSET_URL_NAMES)
+
+
+@functools.cache
+def _gate_paths() -> tuple[str, ...]:
+    return tuple(reverse(name) for name in GATE_URL_NAMES)
+
+
+def is_open_admin_path(path: str) -> bool:
+    """Whether `path` is an admin asset served to anyone (icon sprite, JavaScript catalog)."""
+    return path in _admin_asset_paths()
+
+
+def is_gate_path(path: str) -> bool:
+    """Whether `path` is part of signing in (login, logout, password reset, two-factor pages)."""
+    return path.startswith(_gate_paths())
+
+
+def is_page_request(request: HttpRequest) -> bool:
+    """Whether the browser is loading a page the person asked for.
+
+    Not a script's fetch, an image or a stylesheet: browsers say which with
+    Sec-Fetch-Dest (absent in older browsers and test clients: then a GET counts).
+    """
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if request.headers.get("X-Requested-With") == "XMLHttpRequest":
+        return False
+    return request.headers.get("Sec-Fetch-Dest", "document") in ("document", "iframe")
+
+
+def safe_next(target: str | None, host: str, secure: bool) -> str:
+    """Where to go after the second step: `target` if it is an admin page of this site.
+
+    Anything else (another site, a scheme, an admin asset such as the icon
+    sprite, the sign-in pages themselves) gives the admin's home instead.
+    """
+    home = reverse("wagtailadmin_home")
+    target = (target or "").strip()
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
+        return home
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={host}, require_https=secure):
+        return home
+    path = urlsplit(target).path
+    if not path.startswith(home) or is_open_admin_path(path) or is_gate_path(path):
+        return home
+    return target
 
 
 def _clean(token: str) -> str:

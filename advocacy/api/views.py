@@ -86,7 +86,9 @@ class AlertList(LocalizedListMixin, generics.ListAPIView):
             alerts = alerts.filter(last_published_at__gte=query["since"])
         if query.get("area"):
             reach = Area.reach([query["area"]])
-            concerned = AlertPage.objects.filter(Q(areas__isnull=True) | Q(areas__in=reach))
+            concerned = AlertPage.objects.filter(
+                Q(areas__isnull=True, every_area=True) | Q(areas__in=reach)
+            )
             alerts = alerts.filter(translation_key__in=concerned.values("translation_key"))
         if query.get("topic"):
             concerned = AlertPage.objects.filter(Q(topics__isnull=True) | Q(topics=query["topic"]))

@@ -10,13 +10,21 @@ from __future__ import annotations
 
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+    PublishingPanel,
+)
+from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.fields import RichTextField
 from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
 from wagtail.search import index
@@ -67,6 +75,30 @@ class AlertIndexPage(Page):
         return context
 
 
+class AlertPageForm(WagtailAdminPageForm):
+    """The alert's admin form: who it concerns is always an explicit choice."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if "areas" in self.fields and "every_area" in self.fields:
+            areas = cleaned_data.get("areas")
+            every_area = cleaned_data.get("every_area")
+            if not areas and not every_area:
+                self.add_error(
+                    "areas",
+                    _(
+                        "Choose who this alert concerns: tick one or more areas, "
+                        "or tick “Every area” to send it to everyone."
+                    ),
+                )
+            elif areas and every_area:
+                self.add_error(
+                    "every_area",
+                    _("Tick either some areas or “Every area”, not both."),
+                )
+        return cleaned_data
+
+
 class AlertPage(Page):
     """One alert: what happened, where, what to do; translated per language.
 
@@ -93,7 +125,15 @@ class AlertPage(Page):
         related_name="alerts",
         verbose_name=_("areas"),
         help_text=_(
-            "Leave empty for every area. An alert for a borough reaches its neighbourhoods."
+            "Tick the areas it concerns. An alert for a borough reaches its neighbourhoods."
+        ),
+    )
+    every_area = models.BooleanField(
+        _("every area"),
+        default=False,
+        help_text=_(
+            "Tick to send this alert to subscribers in every area. "
+            "Needed when no area is ticked above."
         ),
     )
     topics = ParentalManyToManyField(
@@ -141,7 +181,14 @@ class AlertPage(Page):
         FieldPanel("urgency"),
         FieldPanel("summary"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("areas"), FieldPanel("topics")], heading=_("Who it concerns")),
+        MultiFieldPanel(
+            [
+                FieldPanel("areas", widget=forms.CheckboxSelectMultiple),
+                FieldPanel("every_area"),
+                FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+            ],
+            heading=_("Who it concerns"),
+        ),
         PageChooserPanel("guide", page_type="know_your_rights.GuidePage"),
         FieldPanel("expires_at"),
         MultiFieldPanel(
@@ -149,6 +196,27 @@ class AlertPage(Page):
             heading=_("Follow-up"),
         ),
     ]
+    # One expiry: the alert's own "expires at" above. Wagtail's scheduled
+    # expiry (which would unpublish the page) is left out, go-live stays.
+    settings_panels = [
+        PublishingPanel(
+            children=[
+                FieldPanel(
+                    "go_live_at",
+                    widget=AdminDateTimeInput(
+                        js_overlay_parent_selector="#schedule-publishing-dialog",
+                        attrs={
+                            "data-controller": "w-action",
+                            "data-action": "w-dialog:hidden->w-action#reset",
+                            "data-w-dialog-target": "notify",
+                        },
+                    ),
+                )
+            ]
+        ),
+        *Page.settings_panels[1:],
+    ]
+    base_form_class = AlertPageForm
     parent_page_types = ["advocacy.AlertIndexPage"]
     subpage_types: list[str] = []
     search_fields = Page.search_fields + [
@@ -164,6 +232,7 @@ class AlertPage(Page):
         TranslatableField("summary"),
         TranslatableField("body"),
         SynchronizedField("urgency"),
+        SynchronizedField("every_area"),
         SynchronizedField("expires_at"),
         SynchronizedField("follow_up_kind"),
     ]

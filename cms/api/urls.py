@@ -32,3 +32,6 @@ urlpatterns = [
     ),
     re_path(r"^.*$", views.NotFoundView.as_view()),
 ]
+
+# JSON bodies only, size-limited, for every view above (see json_only).
+views.json_only(urlpatterns)

@@ -239,7 +239,12 @@ API_DOCS_CONTENT_SECURITY_POLICY = {
         "worker-src": ["'self'", "blob:"],
     }
 }
+# Public pages tell no other site which page a reader came from.
 SECURE_REFERRER_POLICY = "no-referrer"
+# The admin (cms.middleware.AdminAccessMiddleware) sends its own policy: with
+# "no-referrer" browsers send `Origin: null` on form POSTs, which Django's CSRF
+# check refuses; "same-origin" sends the real Origin to Faro itself only.
+ADMIN_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # Nothing may frame Faro, except the admin framing its own preview
@@ -407,7 +412,14 @@ API_MAX_BODY_BYTES = 16 * 1024
 REST_FRAMEWORK = {
     # JSON only; dev.py adds the browsable API when DEBUG is on.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["cms.api.parsers.LimitedJSONParser"],
+    # DRF's own parsers: wagtail-localize's translation editor saves segments
+    # as form data through its DRF views. Faro's API under /api/v1/ accepts
+    # JSON alone, size-limited (cms.api.views.json_only, applied in cms.api.urls).
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     # No sessions or cookies in the API: writes that need a credential read a
     # subscriber token from the Authorization header (advocacy/api).
     "DEFAULT_AUTHENTICATION_CLASSES": [],

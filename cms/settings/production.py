@@ -1,5 +1,7 @@
 """Production: every security value comes from the environment, no defaults."""
 
+from urllib.parse import urlsplit
+
 from .environment import PRODUCTION_REQUIRED, require
 
 for _name in PRODUCTION_REQUIRED:
@@ -17,6 +19,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Admin form POSTs carry the page's Origin (the admin's referrer policy lets
+# browsers send it). Django accepts an Origin matching the request's Host and
+# scheme (https when the proxy sends X-Forwarded-Proto, above); SITE_URL's
+# origin is trusted too, so sign-in works even if the proxy rewrites Host.
+_site = urlsplit(SITE_URL)  # noqa: F405
+CSRF_TRUSTED_ORIGINS = [f"{_site.scheme}://{_site.netloc}"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -210,3 +210,4 @@ def wait_finished(dispatch: Dispatch, timeout: float = 60, sweep: bool = False) 
 
 def alert_page(pk: int) -> AlertPage:
     return AlertPage.objects.get(pk=pk)
+    fields.setdefault("every_area", not areas)  # no area: an explicit "every area"

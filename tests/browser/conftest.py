@@ -75,6 +75,9 @@ class LiveSite:
     exit_url: str
     outbox: Path
     log_path: Path
+    # The server's environment (database, var folder): for helper processes
+    # that act on the site's data, such as tests.browser.admin.create_account.
+    env: dict[str, str] = field(default_factory=dict)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -220,7 +223,7 @@ def live_site(exit_page_url):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    site = LiveSite(url=url, exit_url=exit_page_url, outbox=outbox, log_path=log_path)
+    site = LiveSite(url=url, exit_url=exit_page_url, outbox=outbox, log_path=log_path, env=env)
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -321,3 +324,17 @@ def no_js_context(browser, live_site):
     recorded = open_context(browser, live_site, java_script_enabled=False)
     yield recorded
     recorded.check_and_close()
+
+
+@pytest.fixture
+def admin_context(browser, live_site):
+    """A fresh context for the admin: cookies allowed (a session must be kept),
+    and still checked for requests leaving 127.0.0.1 and for refusals by the
+    admin's Content-Security-Policy. Sign in with tests.browser.admin.
+    """
+    recorded = open_context(browser, live_site)
+    yield recorded
+    foreign = recorded.foreign_requests()
+    recorded.context.close()
+    assert foreign == [], f"requests left 127.0.0.1: {foreign}"
+    assert recorded.csp_violations == [], recorded.csp_violations

@@ -34,6 +34,7 @@ def seed() -> None:
         instance=AlertPage(
             title="Test alert for the browser tests",
             slug="test-alert",
+            every_area=True,
             summary="This alert exists only to test how alerts are shown.",
         )
     )

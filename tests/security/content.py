@@ -97,7 +97,7 @@ def build_content(text: str = "Plain text", rich: str | None = None) -> Content:
     guide_es.save_revision().publish()
     guide_es.refresh_from_db()
 
-    alert = AlertPage(title=text, slug="checkpoint", summary=text[:600], body=rich)
+    alert = AlertPage(title=text, slug="checkpoint", summary=text[:600], body=rich, every_area=True)
     alert_index.add_child(instance=alert)
     alert.save_revision().publish()
     alert.refresh_from_db()
