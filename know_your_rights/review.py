@@ -1,23 +1,40 @@
 """Whether a translation still needs a person's review, and whether it is behind.
 
-A translation in any language but the source language "needs review" until a
-person with the `approve_translation` permission approves it. The approval is
-a separate row (TranslationApproval), so a wagtail-localize sync, which
-copies synchronised fields from the source, can never approve a translation.
-An approval covers the translation as it was: when the translation is saved
-again from its source afterwards (a sync, a new publish from the translation
-editor), it needs review again.
+Two separate facts, each true without any manual step:
+
+- Needs review. A translation in any language but the source language needs
+  review until a person with the `approve_translation` permission approves it.
+  The approval is a separate row (TranslationApproval), so a wagtail-localize
+  sync can never approve a translation. It covers the content as approved: a
+  fingerprint of the translated fields is stored with it, every later save of
+  the object (translation editor, admin edit after "stop syncing", a script)
+  records the fingerprint of what was saved, and the two differ exactly when
+  the content changed since the approval.
+- Behind its source. When a source (English) page is published or a source
+  snippet saved, its wagtail-localize TranslationSource is refreshed at once
+  (what "Sync translated pages" does by default): the translation editor shows
+  the new English, the Translations report says "Waiting for translations",
+  and the translation is behind until it is written again from that source.
+  Nothing is published and no translation is overwritten by that refresh.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
+from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import models
 from django.db.models import Max
 from django.utils import timezone
+from wagtail.fields import StreamValue
 from wagtail.models import Locale, Page, TranslatableMixin
+from wagtail_localize.fields import get_translatable_fields
+from wagtail_localize.models import TranslationLog, TranslationSource
 
+from know_your_rights.blocks import cited_hotlines, cited_statements
 from know_your_rights.models import TranslationApproval
 
 
@@ -32,31 +49,71 @@ def is_translation(obj: TranslatableMixin) -> bool:
     return obj.locale_id != Locale.get_default().pk
 
 
-def last_translated_at(obj: TranslatableMixin) -> datetime.datetime | None:
-    """When wagtail-localize last wrote this translation from its source, if ever."""
-    return _last_translated([obj]).get((str(obj.translation_key), obj.locale_id))
+# --- What an approval covers ---------------------------------------------------
 
 
-def _last_translated(objects) -> dict:
-    """(translation_key, locale id) → the latest wagtail-localize write, in one query."""
-    from wagtail_localize.models import TranslationLog
+@cache
+def content_fields(model) -> tuple[models.Field, ...]:
+    """The model's fields a reader sees in a translation (translated and synchronised).
 
-    rows = (
-        TranslationLog.objects.filter(
-            source__object_id__in={obj.translation_key for obj in objects},
-            locale_id__in={obj.locale_id for obj in objects},
-        )
-        .values("source__object_id", "locale_id")
-        .annotate(latest=Max("created_at"))
-    )
-    return {(str(row["source__object_id"]), row["locale_id"]): row["latest"] for row in rows}
+    These are wagtail-localize's translatable fields that are stored on the
+    row: the text a translator translates and the values synchronised from the
+    source (a quote, a phone number, a status), which a person can still
+    change by hand once a translation stops syncing.
+    """
+    fields = []
+    for declared in get_translatable_fields(model):
+        try:
+            field = model._meta.get_field(declared.field_name)
+        except Exception:  # a declared name that is not a field (e.g. a child relation)
+            continue
+        if field.concrete and not field.many_to_many:
+            fields.append(field)
+    return tuple(fields)
+
+
+def content_fingerprint(obj) -> str:
+    """A SHA-256 of the reader-visible content of `obj` as it is in memory.
+
+    Pages are fingerprinted as their specific class, so a generic Page and its
+    GuidePage give the same answer.
+    """
+    if isinstance(obj, Page) and type(obj) is not obj.specific_class:
+        obj = obj.specific
+    content = {field.name: field.value_to_string(obj) for field in content_fields(type(obj))}
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def _stored(obj):
+    """`obj` as the database holds it now (a page's row holds its live content)."""
+    if isinstance(obj, Page):
+        return Page.objects.get(pk=obj.pk).specific
+    return type(obj)._default_manager.get(pk=obj.pk)
+
+
+def record_translation_saved(instance, update_fields=None) -> None:
+    """After a translation is saved, record the fingerprint of what was saved.
+
+    Called for every save of a translated page or snippet, whatever made it.
+    A save that writes none of the content fields (Wagtail's draft revisions
+    write only bookkeeping fields on the row) changes nothing here.
+    """
+    fields = content_fields(type(instance))
+    if update_fields is not None:
+        names = {field.name for field in fields} | {field.attname for field in fields}
+        if not names.intersection(update_fields):
+            return
+    TranslationApproval.objects.filter(
+        content_type=_content_type(instance), object_id=str(instance.pk)
+    ).update(current_content_hash=content_fingerprint(instance))
 
 
 def needs_review_map(objects, default_locale_id: int | None = None) -> dict[int, bool]:
-    """pk → needs review, for many objects of one model in a constant number of queries.
+    """pk → needs review, for many objects of one model in one query.
 
     Source-language content never needs review. A translation needs it until
-    approved, and again once it is written from its source after the approval.
+    approved, and again as soon as its content differs from what was approved.
     """
     if default_locale_id is None:
         default_locale_id = Locale.get_default().pk
@@ -65,76 +122,179 @@ def needs_review_map(objects, default_locale_id: int | None = None) -> dict[int,
     result = {obj.pk: False for obj in objects}
     if not translations:
         return result
-    approvals = dict(
-        TranslationApproval.objects.filter(
+    approvals = {
+        object_id: approved == current
+        for object_id, approved, current in TranslationApproval.objects.filter(
             content_type=_content_type(translations[0]),
             object_id__in=[str(obj.pk) for obj in translations],
-        ).values_list("object_id", "approved_at")
-    )
-    written = _last_translated(translations) if approvals else {}
+        ).values_list("object_id", "approved_content_hash", "current_content_hash")
+    }
     for obj in translations:
-        approved_at = approvals.get(str(obj.pk))
-        if approved_at is None:
-            result[obj.pk] = True
-        else:
-            last = written.get((str(obj.translation_key), obj.locale_id))
-            result[obj.pk] = last is not None and last > approved_at
+        result[obj.pk] = not approvals.get(str(obj.pk), False)
     return result
 
 
 def needs_review(obj: TranslatableMixin) -> bool:
-    """True for a translated page or snippet that no person has approved yet.
+    """True for a translated page or snippet that no person has approved as it is now.
 
-    Source-language content never needs review. An approval older than the
-    translation's last write from its source no longer counts.
+    Source-language content never needs review.
     """
     return needs_review_map([obj])[obj.pk]
 
 
 def approve(obj: TranslatableMixin, user) -> TranslationApproval:
-    """Record that `user` checked this translation. Raises ValueError for a source."""
+    """Record that `user` checked this translation as the database holds it now.
+
+    Raises ValueError for source-language content.
+    """
     if not is_translation(obj):
         raise ValueError("Only a translation can be approved; this is the source.")
+    fingerprint = content_fingerprint(_stored(obj))
     approval, _created = TranslationApproval.objects.update_or_create(
         content_type=_content_type(obj),
         object_id=str(obj.pk),
-        defaults={"approved_by": user, "approved_at": timezone.now()},
+        defaults={
+            "approved_by": user,
+            "approved_at": timezone.now(),
+            "approved_content_hash": fingerprint,
+            "current_content_hash": fingerprint,
+        },
     )
     return approval
 
 
-def english_updated_at(page: Page) -> datetime.datetime | None:
-    """When the source page was published after this translation last synced.
+def approval_of(obj) -> TranslationApproval | None:
+    """The approval recorded for `obj`, if any (it may no longer cover the content)."""
+    return (
+        TranslationApproval.objects.filter(content_type=_content_type(obj), object_id=str(obj.pk))
+        .select_related("approved_by")
+        .first()
+    )
 
-    Returns that publication time (the translation may be behind), or None
-    when the translation is up to date, is itself the source, or was not made
-    with wagtail-localize.
+
+# --- Translations behind their source ------------------------------------------
+
+
+def _segment_state(source: TranslationSource) -> tuple:
+    """What a translator has to translate from `source`, as comparable values."""
+    return (
+        set(source.stringsegment_set.values_list("context_id", "string_id")),
+        set(source.templatesegment_set.values_list("context_id", "template_id")),
+        set(source.relatedobjectsegment_set.values_list("context_id", "object_id")),
+        set(source.overridablesegment_set.values_list("context_id", "data_json")),
+    )
+
+
+def refresh_translation_source(instance) -> bool:
+    """Refresh wagtail-localize's copy of a source object that has translations.
+
+    This is what "Sync translated pages" does when "Publish immediately" is
+    left unticked: the TranslationSource takes the object's current (for a
+    page, live) content and its segments, so the translation editor shows the
+    new English and the Translations report counts what is untranslated; page
+    translations take over the source's view restrictions. No translation is
+    written, published or approved, so a translator's work is never
+    overwritten and no translated alert can go live through this.
+
+    Returns True when the text to translate changed. When it did not (a
+    re-publish of the same text), the source keeps its last-updated time, so
+    translations are not reported as behind.
     """
-    from wagtail_localize.models import TranslationSource
+    if not isinstance(instance, TranslatableMixin) or is_translation(instance):
+        return False
+    source = TranslationSource.objects.filter(
+        object_id=instance.translation_key, locale_id=instance.locale_id
+    ).first()
+    if source is None:  # never submitted for translation
+        return False
+    before, last_updated_at = _segment_state(source), source.last_updated_at
+    source.update_from_db()
+    changed = _segment_state(source) != before
+    if not changed:
+        TranslationSource.objects.filter(pk=source.pk).update(last_updated_at=last_updated_at)
+    if isinstance(instance, Page):
+        for translation in source.translations.filter(enabled=True).select_related("target_locale"):
+            source.update_target_view_restrictions(translation.target_locale)
+    return changed
 
-    if not is_translation(page):
-        return None
-    source = (
-        TranslationSource.objects.filter(object_id=page.translation_key)
-        .exclude(locale_id=page.locale_id)
-        .select_related("locale")
-        .first()
-    )
-    if source is None:
-        return None
-    published = (
-        Page.objects.filter(translation_key=page.translation_key, locale_id=source.locale_id)
-        .values_list("last_published_at", flat=True)
-        .first()
-    )
-    if published is not None and published > source.last_updated_at:
-        return published
-    return None
+
+def source_changed_map(
+    objects, default_locale_id: int | None = None
+) -> dict[int, datetime.datetime]:
+    """pk → when the source text changed after the translation was last written from it.
+
+    Only translations that are behind appear. Two queries whatever the number
+    of objects. Translations not made with wagtail-localize never appear.
+    """
+    if default_locale_id is None:
+        default_locale_id = Locale.get_default().pk
+    translations = [obj for obj in objects if obj.locale_id != default_locale_id]
+    if not translations:
+        return {}
+    sources = {
+        str(key): (pk, updated)
+        for pk, key, updated in TranslationSource.objects.filter(
+            object_id__in={obj.translation_key for obj in translations},
+            locale_id=default_locale_id,
+        ).values_list("pk", "object_id", "last_updated_at")
+    }
+    if not sources:
+        return {}
+    written = {
+        (row["source_id"], row["locale_id"]): row["latest"]
+        for row in TranslationLog.objects.filter(
+            source_id__in=[pk for pk, _updated in sources.values()],
+            locale_id__in={obj.locale_id for obj in translations},
+        )
+        .values("source_id", "locale_id")
+        .annotate(latest=Max("created_at"))
+    }
+    result = {}
+    for obj in translations:
+        source_pk, updated = sources.get(str(obj.translation_key), (None, None))
+        last_written = written.get((source_pk, obj.locale_id))
+        if last_written is not None and updated > last_written:
+            result[obj.pk] = updated
+    return result
+
+
+def english_updated_at(obj: TranslatableMixin) -> datetime.datetime | None:
+    """When the source (English) text changed after this translation was last written.
+
+    None when the translation is up to date, is itself the source, or was not
+    made with wagtail-localize.
+    """
+    return source_changed_map([obj]).get(obj.pk)
+
+
+def last_translated_at(obj: TranslatableMixin) -> datetime.datetime | None:
+    """When wagtail-localize last wrote this translation from its source, if ever."""
+    return TranslationLog.objects.filter(
+        source__object_id=obj.translation_key, locale_id=obj.locale_id
+    ).aggregate(latest=Max("created_at"))["latest"]
+
+
+# --- What a page shows ----------------------------------------------------------
 
 
 def review_state(page: Page) -> dict:
-    """What the page template shows about this page's translation."""
+    """What the page template shows about this page's translation.
+
+    A guide needs review when it does, or when a policy statement or hotline
+    it shows does (a hand edit of a translated statement changes the guide a
+    reader sees).
+    """
+    default_locale_id = Locale.get_default().pk
+    if page.locale_id == default_locale_id:
+        return {"needs_review": False, "english_updated_at": None}
+    flagged = needs_review_map([page], default_locale_id)[page.pk]
+    body = getattr(page, "body", None)
+    if not flagged and isinstance(body, StreamValue):
+        for cited in (cited_statements(body), cited_hotlines(body)):
+            if cited and any(needs_review_map(cited, default_locale_id).values()):
+                flagged = True
+                break
     return {
-        "needs_review": needs_review(page),
-        "english_updated_at": english_updated_at(page),
+        "needs_review": flagged,
+        "english_updated_at": source_changed_map([page], default_locale_id).get(page.pk),
     }

@@ -8,6 +8,8 @@ answer: ``locales`` (locale id → code), ``requested_language``,
 
 from __future__ import annotations
 
+import datetime
+
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
@@ -236,6 +238,13 @@ def block_value(block_type: str, value) -> dict:
 
 class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The guide on the public site.")
+    source_changed_at = serializers.SerializerMethodField(
+        help_text=(
+            "When the source-language (English) guide changed after this translation was "
+            "last written from it: the translation may be behind. Null when it is up to "
+            "date or is itself the source."
+        )
+    )
 
     class Meta:
         model = GuidePage
@@ -252,11 +261,16 @@ class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerial
             "language",
             "fallback",
             "needs_review",
+            "source_changed_at",
             "translations",
         ]
 
     def get_needs_review(self, obj) -> bool:
         return self.context["needs_review"].get(("page", obj.pk), False)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_source_changed_at(self, obj) -> datetime.datetime | None:
+        return self.context.get("source_changed", {}).get(obj.pk)
 
     def get_url(self, obj) -> str | None:
         return obj.get_full_url(self.context.get("request"))

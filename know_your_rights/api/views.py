@@ -23,7 +23,7 @@ from know_your_rights.api.language import (
 from know_your_rights.blocks import cited_hotlines, cited_statements
 from know_your_rights.guides import sources_for
 from know_your_rights.models import GuidePage, Hotline, PolicyStatement
-from know_your_rights.review import needs_review_map
+from know_your_rights.review import needs_review_map, source_changed_map
 
 # Larger ids cannot be in the database (and would overflow its integer type).
 MAX_ID = 2**63 - 1
@@ -133,6 +133,9 @@ class GuideList(LocalizedListMixin, generics.ListAPIView):
         context["needs_review"] = _review(
             getattr(self, "page_objects", []), context["default_id"], "page"
         )
+        context["source_changed"] = source_changed_map(
+            getattr(self, "page_objects", []), context["default_id"]
+        )
         return context
 
 
@@ -200,6 +203,7 @@ class GuideDetail(LocalizedListMixin, generics.RetrieveAPIView):
         prefetch_related_objects(statements, "source")
         hotlines = cited_hotlines(page.body)
         context["sources"] = sources_for(statements)
+        context["source_changed"] = source_changed_map([page], context["default_id"])
         review = _review([page], context["default_id"], "page")
         review.update(_review(statements, context["default_id"], "policystatement"))
         review.update(_review(hotlines, context["default_id"], "hotline"))
