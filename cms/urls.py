@@ -2,14 +2,14 @@
 
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
-from cms import views
+from cms import downloads, views
 
 urlpatterns = [
     # The API has no language prefix (?lang= / Accept-Language) and must come
@@ -20,15 +20,20 @@ urlpatterns = [
     path("admin/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("admin/2fa/cancel/", views.two_factor_cancel, name="two_factor_cancel"),
     path("admin/", include(wagtailadmin_urls)),
+    # Every document downloads as an inert attachment (cms.downloads); the
+    # rest of Wagtail's document URLs (password-protected collections) as is.
+    # Wagtail's own pattern, so no document address reaches Wagtail's view
+    # directly; its name stays Wagtail's (document.url).
+    re_path(r"^documents/(\d+)/(.*)$", downloads.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     # One-click unsubscribe (RFC 8058) has no language prefix.
     *advocacy_urls.unprefixed_urlpatterns,
 ]
 
 if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development serves uploads itself, with the headers production's proxy
+    # must add (README); never the documents folder.
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", downloads.serve_media_in_development))
 
 # Wagtail's catch-all comes last, inside the language prefix: a bare path
 # such as `/` is redirected by URLLocaleMiddleware to the negotiated language.

@@ -1,9 +1,11 @@
 """Uploads through the real admin views: image size and pixel limits, no SVG,
 a decompression bomb refused with nothing stored, documents always served as
-attachments."""
+inert attachments (a type that cannot run, nosniff, a sandboxing CSP), in
+production and in development, where /media/ never serves documents."""
 
 from __future__ import annotations
 
+import importlib
 import struct
 import zlib
 from pathlib import Path
@@ -11,8 +13,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import clear_url_caches
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+
+import cms.urls
 
 pytestmark = pytest.mark.django_db
 
@@ -110,28 +115,100 @@ def test_svg_is_not_an_accepted_image(admin_client):
     assert not get_image_model().objects.exists()
 
 
-@pytest.mark.parametrize(
-    "name, content",
-    [
-        ("memo.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
-        ("notes.txt", b"<html><script>alert(1)</script></html>"),
-        ("page.html", b"<html><script>alert(1)</script></html>"),
-    ],
+SCRIPT_HTML = b"<html><script>alert(document.cookie)</script></html>"
+SCRIPT_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
 )
-def test_documents_download_as_attachments_through_wagtails_view(
-    admin_client, client, name, content
-):
+SCRIPT_XML = (
+    b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">'
+    b"<script>alert(document.cookie)</script></html>"
+)
+# What each upload is served as: passive types keep theirs, anything a browser
+# could run becomes an opaque download.
+DOCUMENTS = [
+    ("memo.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf"),
+    ("notes.txt", SCRIPT_HTML, "text/plain"),
+    ("page.html", SCRIPT_HTML, "application/octet-stream"),
+    ("page.htm", SCRIPT_HTML, "application/octet-stream"),
+    ("logo.svg", SCRIPT_SVG, "application/octet-stream"),
+    ("feed.xml", SCRIPT_XML, "application/octet-stream"),
+    ("page.xhtml", SCRIPT_XML, "application/octet-stream"),
+    ("tool.js", b"alert(document.cookie)", "application/octet-stream"),
+]
+
+
+def upload_document(admin_client, name: str, content: bytes):
     response = admin_client.post(
         "/admin/documents/add/",
         {"title": name, "file": SimpleUploadedFile(name, content)},
     )
     assert response.status_code == 302, response.content[:500]
-    document = get_document_model().objects.get(title=name)
+    return get_document_model().objects.get(title=name)
+
+
+def assert_inert_download(response, content_type: str) -> None:
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["Content-Type"].split(";")[0] == content_type
+    assert response["X-Content-Type-Options"] == "nosniff"
+    directives = [part.strip() for part in response["Content-Security-Policy"].split(";")]
+    assert "sandbox" in directives
+    assert "default-src 'none'" in directives
+
+
+@pytest.mark.parametrize("name, content, served_as", DOCUMENTS)
+def test_documents_download_as_inert_attachments_through_wagtails_view(
+    admin_client, client, name, content, served_as
+):
+    document = upload_document(admin_client, name, content)
     assert document.url.startswith("/documents/"), "served by Wagtail's view, not from /media/"
 
     served = client.get(document.url)
 
-    assert served.status_code == 200
-    assert served["Content-Disposition"].startswith("attachment")
-    assert served["X-Content-Type-Options"] == "nosniff"
+    assert_inert_download(served, served_as)
+    assert b"".join(served.streaming_content) == content
     assert client.get(f"/media/{document.file.name}").status_code == 404
+
+
+@pytest.fixture
+def development_urls(settings):
+    """The URLs `make run` serves (DEBUG on): /media/ is served by Django itself."""
+    settings.DEBUG = True
+    importlib.reload(cms.urls)
+    clear_url_caches()
+    yield
+    settings.DEBUG = False
+    importlib.reload(cms.urls)
+    clear_url_caches()
+
+
+@pytest.mark.parametrize("name, content, served_as", DOCUMENTS)
+def test_in_development_documents_are_inert_and_never_served_from_media(
+    admin_client, client, development_urls, name, content, served_as
+):
+    document = upload_document(admin_client, name, content)
+
+    assert_inert_download(client.get(document.url), served_as)
+    # Not under /media/: there it would have no attachment header.
+    assert client.get(f"/media/{document.file.name}").status_code == 404
+
+
+def test_in_development_other_uploads_under_media_cannot_run(client, development_urls):
+    folder = Path(settings.MEDIA_ROOT) / "original_images"
+    folder.mkdir(parents=True, exist_ok=True)
+    image, page = folder / "inert-test.png", folder / "inert-test.html"
+    image.write_bytes(png(8, 8))
+    page.write_bytes(SCRIPT_HTML)
+    try:
+        shown = client.get("/media/original_images/inert-test.png")
+        assert shown.status_code == 200
+        assert shown["Content-Type"] == "image/png"
+        assert shown["X-Content-Type-Options"] == "nosniff"
+        assert "sandbox" in shown["Content-Security-Policy"]
+
+        assert_inert_download(
+            client.get("/media/original_images/inert-test.html"), "application/octet-stream"
+        )
+    finally:
+        image.unlink()
+        page.unlink()
