@@ -30,6 +30,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
+from tests.browser.editorial import start_editorial_site
 from tests.conftest import ROOT, subprocess_env
 
 CHROMIUM = "/usr/bin/chromium"
@@ -338,3 +339,19 @@ def admin_context(browser, live_site):
     recorded.context.close()
     assert foreign == [], f"requests left 127.0.0.1: {foreign}"
     assert recorded.csp_violations == [], recorded.csp_violations
+
+
+@pytest.fixture(scope="module")
+def editorial_site():
+    """A site of the module's own for the editorial journey (tests.browser.editorial):
+    a copy of the seeded database, gunicorn, a Celery worker, and every mail
+    sent through SMTP to an aiosmtpd server in this process."""
+    global _build
+    if _build is None:
+        _build = SiteBuild()
+    _build.wait()
+    site, stop = start_editorial_site(_build.database_url, free_port())
+    try:
+        yield site
+    finally:
+        stop()
