@@ -26,10 +26,10 @@ def matching_subscribers(alert: AlertPage) -> QuerySet[Subscriber]:
     """Active subscribers whose areas and topics the (source) alert concerns."""
     source = alert.source_alert()
     area_ids = list(source.areas.values_list("pk", flat=True))
-    topic_ids = list(source.topics.values_list("pk", flat=True))
-    return Subscriber.objects.active().matching(areas=area_ids, topics=topic_ids)
     if not area_ids and not source.every_area:
         return Subscriber.objects.none()
+    topic_ids = list(source.topics.values_list("pk", flat=True))
+    return Subscriber.objects.active().matching(areas=area_ids, topics=topic_ids)
 
 
 def earlier_alert_reached(alert: AlertPage) -> QuerySet[Subscriber] | None:

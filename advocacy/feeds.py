@@ -17,7 +17,10 @@ FEED_LENGTH = 30
 
 
 def alerts_for_feed(language: str, area: Area | None = None) -> list[AlertPage]:
-    """Live, public, unexpired alerts in `language` (the source where not translated), newest first.
+    """Approved, public, unexpired alerts in `language` (the source where not translated), newest first.
+
+    Only approved alerts (``AlertPage.objects.approved()``): a translation that
+    is not approved is left out, and its source language is listed instead.
 
     With an area: alerts for that area, for an area containing it (Brooklyn
     for Sunset Park), or for every area.
@@ -25,7 +28,7 @@ def alerts_for_feed(language: str, area: Area | None = None) -> list[AlertPage]:
     now = timezone.now()
     default = Locale.get_default()
     alerts = (
-        AlertPage.objects.live()
+        AlertPage.objects.approved()
         .public()
         .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
         .filter(locale__language_code__in={language, default.language_code})

@@ -1,7 +1,8 @@
 """API views for alerts, areas, topics and subscriptions.
 
 Thin: subscription rules live in advocacy.subscriptions; alert version choice
-reuses know_your_rights.api.language. Only live, public alert pages appear.
+reuses know_your_rights.api.language. Only approved, public alert pages appear
+(``AlertPage.objects.approved()``, see advocacy.approval).
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ class AlertList(LocalizedListMixin, generics.ListAPIView):
     def get_queryset(self):
         query = validated(AlertQuery, self.request)
         context = self.language_context()
-        alerts = AlertPage.objects.live().public()
+        alerts = AlertPage.objects.approved().public()
         if not query["include_expired"]:
             alerts = alerts.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
         if query.get("urgency"):
@@ -129,7 +130,7 @@ class AlertList(LocalizedListMixin, generics.ListAPIView):
         response = super().list(request, *args, **kwargs)
         # A cached answer must not outlive the next alert to expire.
         next_expiry = (
-            AlertPage.objects.live()
+            AlertPage.objects.approved()
             .filter(expires_at__gt=timezone.now())
             .aggregate(next=Min("expires_at"))["next"]
         )

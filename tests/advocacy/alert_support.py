@@ -165,6 +165,7 @@ def publish_alert(title: str, *, urgency="standard", areas=(), translations=(), 
     """A published alert under the English alert index, with live translations
     (language codes) whose titles are prefixed with the language code."""
     index = ensure_site_tree()
+    fields.setdefault("every_area", not areas)  # no area: an explicit "every area"
     alert = AlertPage(title=title, summary=f"Summary of {title}.", urgency=urgency, **fields)
     index.add_child(instance=alert)
     alert.areas.set(areas)
@@ -210,4 +211,3 @@ def wait_finished(dispatch: Dispatch, timeout: float = 60, sweep: bool = False) 
 
 def alert_page(pk: int) -> AlertPage:
     return AlertPage.objects.get(pk=pk)
-    fields.setdefault("every_area", not areas)  # no area: an explicit "every area"
