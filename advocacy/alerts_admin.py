@@ -25,8 +25,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from advocacy import approval_admin  # noqa: F401 - registers the approval rule's admin hooks
 from advocacy import dispatch as dispatching
-from advocacy.audience import alert_audience, languages_without_translation, live_translations
+from advocacy.audience import (
+    alert_audience,
+    languages_without_translation,
+    live_translations,
+    sending_refusal,
+    unapproved_translations,
+)
 from advocacy.models import AlertPage, Delivery, Dispatch
 
 MODERATORS = "Moderators"
@@ -97,9 +104,22 @@ def alert_send_view(request, page_id: int):
                     messages.error(request, str(exc))
         return redirect("advocacy_alert_send", source.pk)
 
+    refusal = sending_refusal(source)
+    if refusal:
+        messages.error(request, _("This alert cannot be sent: %s") % refusal)
     audience = alert_audience(source)
     by_language = audience.by_language()
     names = dict(settings.LANGUAGES)
+    source_name = names.get(source.locale.language_code)
+    for code, reason in sorted(unapproved_translations(source).items()):
+        messages.warning(
+            request,
+            _(
+                "%(language)s: the translation is not approved, so its readers get "
+                "%(source)s. %(reason)s"
+            )
+            % {"language": names.get(code, code), "reason": reason, "source": source_name},
+        )
     missing = languages_without_translation(source, [code for code, _n in by_language])
     translations = live_translations(source)
     return TemplateResponse(

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
+from advocacy import approval
 from advocacy.models import AlertPage, Delivery, Dispatch, Subscriber
 
 
@@ -81,14 +83,55 @@ def alert_audience(alert: AlertPage) -> Audience:
 
 
 def live_translations(alert: AlertPage) -> dict[str, AlertPage]:
-    """The live translations of the (source) alert, keyed by language code."""
+    """The approved live versions of the (source) alert, keyed by language code.
+
+    A translation is a page of its own with approvals of its own
+    (``advocacy.approval``): one that is live without them is left out, and
+    its readers get the source language. Each is checked against the rule
+    again here, so a translation approved before its source became urgent
+    is not sent as an urgent alert with a single approval.
+    """
     source = alert.source_alert()
     pages = (
-        AlertPage.objects.filter(translation_key=source.translation_key, live=True)
-        .select_related("locale")
+        AlertPage.objects.approved()
+        .filter(translation_key=source.translation_key)
+        .select_related("locale", "live_revision")
         .order_by()
     )
-    return {page.locale.language_code: page for page in pages}
+    return {
+        page.locale.language_code: page
+        for page in pages
+        if approval.is_approved(page, page.live_revision)
+    }
+
+
+def unapproved_translations(alert: AlertPage) -> dict[str, str]:
+    """Translations of the (source) alert that exist but may not be read or
+    sent, keyed by language code, with the reason (drafts included)."""
+    source = alert.source_alert()
+    approved = live_translations(source)
+    found = {}
+    for page in (
+        AlertPage.objects.filter(translation_key=source.translation_key)
+        .exclude(pk=source.pk)
+        .select_related("locale", "live_revision")
+        .order_by()
+    ):
+        code = page.locale.language_code
+        if code not in approved:
+            found[code] = sending_refusal(page) or approval.shortfall(page, page.live_revision)
+    return found
+
+
+def sending_refusal(alert: AlertPage) -> str | None:
+    """Why ``alert`` (this language's page) may not be read or sent, or None."""
+    if not alert.live:
+        return _("This alert is not published: it goes live once approved.")
+    if alert.is_approved_live:
+        return approval.shortfall(alert, alert.live_revision)
+    return approval.shortfall(alert, alert.live_revision) or _(
+        "This alert's live version is not the one that was approved."
+    )
 
 
 def languages_without_translation(alert: AlertPage, languages: list[str]) -> list[str]:

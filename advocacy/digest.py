@@ -3,7 +3,7 @@
 Beat calls ``queue_weekly_digest``; it makes a Dispatch of kind digest whose
 rows go through the same claim/send/retry machinery as alerts (on the
 default queue, so urgent alerts never wait behind it). What each subscriber
-gets is decided when their message is sent: the live alerts published since
+gets is decided when their message is sent: the approved alerts published since
 their last digest (or the last week) that concern their areas and topics,
 and the guides updated in that time, each in their language where a live
 translation exists. Someone with nothing new gets no email. Rendering is
@@ -78,7 +78,7 @@ class DigestContent:
         earliest = self.until - LOOKBACK_LIMIT
         default_locale = Locale.get_default()
         alerts = list(
-            AlertPage.objects.live()
+            AlertPage.objects.approved()
             .public()
             .filter(locale=default_locale, first_published_at__gt=earliest)
             .filter(first_published_at__lte=self.until)
@@ -139,9 +139,12 @@ class DigestContent:
             except Locale.DoesNotExist:
                 locale = None
             translated = page.get_translation_or_none(locale) if locale else None
-            self._localized[key] = (
-                translated if translated is not None and translated.live else page
-            )
+            if isinstance(translated, AlertPage):
+                # A translation of an alert is used only once approved itself.
+                readable = translated.is_approved_live
+            else:
+                readable = translated is not None and translated.live
+            self._localized[key] = translated if readable else page
         return self._localized[key]
 
     def message_for(self, subscriber):

@@ -38,10 +38,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.mail import make_msgid
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 
+from advocacy.audience import sending_refusal
 from advocacy.mail import build_email, message_domain
 from advocacy.models import AlertPage, Delivery, Dispatch, Subscriber, SuppressedAddress
 from advocacy.rendering import MessageTemplate
@@ -69,7 +71,8 @@ class AlreadySent(Exception):
 
 
 class NotSendable(Exception):
-    """The alert cannot be sent (not published, or not an alert); the message says why."""
+    """The alert cannot be sent (not published, not approved, or not an
+    alert); the message says why."""
 
 
 def chunk_size() -> int:
@@ -101,7 +104,8 @@ def create_dispatch(alert: AlertPage, user=None, *, update: bool = False) -> Dis
 
     Returns the new Dispatch. Raises ``AlreadySent`` when the alert has a
     dispatch and ``update`` is False (nothing changes), and ``NotSendable``
-    when the alert is not live. With ``update`` True a new dispatch with the
+    (saying why) when the source alert is not live with the approvals its
+    urgency needs (``advocacy.approval``). With ``update`` True a new dispatch with the
     next send number is made. Two concurrent calls make one dispatch: the
     unique constraint on (alert, send number) refuses the second, which then
     raises ``AlreadySent``.
@@ -109,6 +113,9 @@ def create_dispatch(alert: AlertPage, user=None, *, update: bool = False) -> Dis
     source = alert.specific.source_alert()
     if not source.live:
         raise NotSendable("The alert is not published; publish it before sending.")
+    refusal = sending_refusal(source)
+    if refusal:
+        raise NotSendable(refusal)
     existing = Dispatch.objects.filter(alert=source)
     last = existing.order_by("-send_number").first()
     if last is not None and not update:
@@ -349,26 +356,14 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
             continue
         try:
             address = subscriber.email
-            template = None
-            if session.is_smtp and address.isascii():
-                if id(rendered) not in templates:
-                    templates[id(rendered)] = MessageTemplate(rendered)
-                template = templates[id(rendered)]
-            if template is not None and template.usable:
-                payload = template.for_subscriber(
-                    subscriber, address, message_id(dispatch.pk, subscriber.pk)
-                )
-                message = None
-            else:
-                text, html = rendered.personalise(subscriber)
-                message = build_email(
-                    subscriber,
-                    rendered.subject,
-                    text,
-                    html,
-                    message_id=message_id(dispatch.pk, subscriber.pk),
-                    connection=session.connection,
-                )
+            message, template, payload = message_for_recipient(
+                rendered,
+                subscriber,
+                address,
+                message_id(dispatch.pk, subscriber.pk),
+                session,
+                templates,
+            )
         except Exception as exc:  # noqa: BLE001 - a bad row must not stop the chunk
             failures.append((delivery, f"could not build: {type(exc).__name__}"))
             continue
@@ -394,6 +389,35 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
 
         mark_digested(dispatch, sent_subscribers)
     return counts
+
+
+def message_for_recipient(rendered, subscriber, address: str, msg_id: str, session, templates):
+    """One recipient's message, built the one way subscribers' messages and
+    a Moderator's "send me a test" are built.
+
+    Returns ``(message, template, payload)``: ready-made bytes from the
+    message's ``MessageTemplate`` (``message`` None) when the session speaks
+    SMTP to an ASCII address, else an EmailMessage with this recipient's own
+    links (``payload`` None). ``templates`` caches templates per rendering.
+    """
+    template = None
+    if session.is_smtp and address.isascii():
+        if id(rendered) not in templates:
+            templates[id(rendered)] = MessageTemplate(rendered)
+        template = templates[id(rendered)]
+    if template is not None and template.usable:
+        return None, template, template.for_subscriber(subscriber, address, msg_id)
+    text, html = rendered.personalise(subscriber)
+    message = build_email(
+        subscriber,
+        rendered.subject,
+        text,
+        html,
+        message_id=msg_id,
+        connection=session.connection,
+        to=address,
+    )
+    return message, None, None
 
 
 def record_outcomes(dispatch_id, token, sent_by_language, skipped, retries, failures) -> dict:
@@ -705,23 +729,29 @@ def purge_deliveries(now=None, batch: int = 5000) -> int:
 
 
 def send_test(alert: AlertPage, language: str, address: str) -> str:
-    """Send the alert as a ``language`` reader would get it, to ``address``
-    (the moderator's own). Returns "" on success or the reason it failed."""
+    """Send the alert as a ``language`` reader gets it, to ``address`` (the
+    moderator's own). Returns "" on success or the reason it was not sent.
+
+    The message is rendered and built exactly as a subscriber's
+    (``render_alert``, then ``message_for_recipient``); only the
+    recipient-specific values are the test recipient's. An alert that may not
+    be sent may not be tested either: a test is a real message.
+    """
     from advocacy.rendering import render_alert
 
     source = alert.specific.source_alert()
+    refusal = sending_refusal(source)
+    if refusal:
+        return refusal
     rendered = render_alert(source, language)
     stand_in = Subscriber(language=language)
     stand_in.email = address
-    text, html = rendered.personalise(stand_in)
     with MailSession() as session:
-        message = build_email(
-            stand_in,
-            f"[TEST] {rendered.subject}",
-            text,
-            html,
-            connection=session.connection,
-            to=address,
+        message, template, payload = message_for_recipient(
+            rendered, stand_in, address, make_msgid(domain=message_domain()), session, {}
         )
-        outcome = session.send(message)
+        if message is None:
+            outcome = session.send_many(template.sender, [(address, payload)])[0]
+        else:
+            outcome = session.send(message)
     return "" if outcome.kind == SENT else outcome.reason

@@ -4,10 +4,20 @@ Rendering a template per recipient would dominate the cost of a large send,
 so each language's message is rendered once with placeholders for the only
 parts that differ per subscriber (the preferences and unsubscribe links);
 ``RenderedMessage.personalise`` fills them in with plain string replacement.
+
+Per-recipient values go only where Faro's own templates put them, never
+inside what an author wrote. Escaping or stripping placeholder text from
+author content cannot be made reliable (the text version strips tags, so
+``FARO-<b></b>URL`` becomes ``FARO-URL``; MIME encoding changes it again), so
+instead every placeholder is a fresh random value made when the message is
+rendered (``new_placeholder``): content written before it existed cannot
+contain it. The recipient's address, the Message-ID and the List-Unsubscribe
+header are replaced in the message's header block only.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -17,8 +27,10 @@ from django.utils.translation import gettext
 
 from advocacy import tokens
 
-PREFERENCES_PLACEHOLDER = "FARO-PREFERENCES-URL-7f3a"
-UNSUBSCRIBE_PLACEHOLDER = "FARO-UNSUBSCRIBE-URL-7f3a"
+
+def new_placeholder(kind: str) -> str:
+    """A placeholder nobody can write in advance: 128 random bits, made now."""
+    return f"faro-{kind}-{secrets.token_hex(16)}"
 
 
 def text_direction(language: str) -> str:
@@ -42,36 +54,57 @@ def absolute_url(page) -> str:
 
 @dataclass(frozen=True)
 class RenderedMessage:
-    """Subject and bodies in one language, links still as placeholders."""
+    """Subject and bodies in one language, links still as placeholders
+    (``preferences_placeholder``, ``unsubscribe_placeholder``: made for this
+    rendering, see the module docstring)."""
 
     language: str
     subject: str
     text: str
     html: str
+    preferences_placeholder: str
+    unsubscribe_placeholder: str
 
     def personalise(self, subscriber) -> tuple[str, str]:
         """(text, html) with this subscriber's own signed links."""
         preferences = tokens.preferences_url(subscriber, self.language)
         unsubscribe = tokens.unsubscribe_url(subscriber)
-        text = self.text.replace(PREFERENCES_PLACEHOLDER, preferences).replace(
-            UNSUBSCRIBE_PLACEHOLDER, unsubscribe
+        text = self.text.replace(self.preferences_placeholder, preferences).replace(
+            self.unsubscribe_placeholder, unsubscribe
         )
-        html = self.html.replace(PREFERENCES_PLACEHOLDER, preferences).replace(
-            UNSUBSCRIBE_PLACEHOLDER, unsubscribe
+        html = self.html.replace(self.preferences_placeholder, preferences).replace(
+            self.unsubscribe_placeholder, unsubscribe
         )
         return text, html
 
 
-def _context(language: str, **extra) -> dict:
+def _placeholders() -> dict:
+    return {
+        "preferences_url": new_placeholder("preferences-url"),
+        "unsubscribe_url": new_placeholder("unsubscribe-url"),
+    }
+
+
+def _context(language: str, placeholders: dict, **extra) -> dict:
     return {
         "lang": language,
         "lang_tag": bcp47(language),
         "dir": text_direction(language),
-        "preferences_url": PREFERENCES_PLACEHOLDER,
-        "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        **placeholders,
         "site_url": settings.SITE_URL,
         **extra,
     }
+
+
+def _rendered(language, subject, text, html, placeholders) -> RenderedMessage:
+    return RenderedMessage(
+        language,
+        subject,
+        text,
+        html,
+        preferences_placeholder=placeholders["preferences_url"],
+        unsubscribe_placeholder=placeholders["unsubscribe_url"],
+    )
 
 
 def render_alert(source, language: str, translations: dict | None = None) -> RenderedMessage:
@@ -96,9 +129,11 @@ def render_alert(source, language: str, translations: dict | None = None) -> Ren
     if page.follow_up_of_id:
         earlier = page.follow_up_of
         follow_up_of = earlier.get_translation_or_none(page.locale) or earlier
+    placeholders = _placeholders()
     with translation.override(language):
         context = _context(
             language,
+            placeholders,
             alert=page,
             content_lang=content_language,
             content_lang_tag=bcp47(content_language),
@@ -121,15 +156,17 @@ def render_alert(source, language: str, translations: dict | None = None) -> Ren
         subject = f"{prefix}: {page.title}".replace("\n", " ").replace("\r", " ")
         text = render_to_string("advocacy/email/alert.txt", context)
         html = render_to_string("advocacy/email/alert.html", context)
-    return RenderedMessage(language, subject, text, html)
+    return _rendered(language, subject, text, html, placeholders)
 
 
 def render_digest(language: str, alerts: list, guides: list) -> RenderedMessage:
     """A digest in ``language`` listing ``alerts`` and updated ``guides``
     (pages already localized where a live translation exists)."""
+    placeholders = _placeholders()
     with translation.override(language):
         context = _context(
             language,
+            placeholders,
             alerts=[
                 (page, absolute_url(page), text_direction(page.locale.language_code))
                 for page in alerts
@@ -142,11 +179,7 @@ def render_digest(language: str, alerts: list, guides: list) -> RenderedMessage:
         subject = gettext("Faro: this week's alerts and guides")
         text = render_to_string("advocacy/email/digest.txt", context)
         html = render_to_string("advocacy/email/digest.html", context)
-    return RenderedMessage(language, subject, text, html)
-
-
-RECIPIENT_PLACEHOLDER = "recipient@faro-placeholder.invalid"
-MESSAGE_ID_PLACEHOLDER = "faro-message-id@faro-placeholder.invalid"
+    return _rendered(language, subject, text, html, placeholders)
 
 
 class MessageTemplate:
@@ -154,6 +187,11 @@ class MessageTemplate:
     carries exactly the headers every Faro email carries); for each
     subscriber only the recipient, the Message-ID and the signed links are
     replaced. Building MIME per message would cost more than sending it.
+
+    The recipient, Message-ID and List-Unsubscribe header are replaced in the
+    header block only, the links in the body only where the templates put
+    their placeholders (fresh random values, see the module docstring), so
+    nothing an author wrote can become a subscriber's address or link.
 
     ``usable`` is False when the encoder folded or encoded a placeholder
     (very long lines get quoted-printable); callers then build per message.
@@ -164,27 +202,35 @@ class MessageTemplate:
         from advocacy.models import Subscriber
 
         self.rendered = rendered
+        self.recipient_placeholder = f"{new_placeholder('recipient')}@faro-placeholder.invalid"
+        self.message_id_placeholder = f"{new_placeholder('message-id')}@faro-placeholder.invalid"
         stand_in = Subscriber(pk=0, language=rendered.language)
-        stand_in.email = RECIPIENT_PLACEHOLDER
+        stand_in.email = self.recipient_placeholder
         message = build_email(
             stand_in,
             rendered.subject,
             rendered.text,
             rendered.html,
-            message_id=f"<{MESSAGE_ID_PLACEHOLDER}>",
-            to=RECIPIENT_PLACEHOLDER,
+            message_id=f"<{self.message_id_placeholder}>",
+            to=self.recipient_placeholder,
         )
         self.sender = message.from_email
         self.header_url = message.extra_headers["List-Unsubscribe"].strip("<>").encode()
-        self.payload = message.message().as_bytes(linesep="\r\n")
+        payload = message.message().as_bytes(linesep="\r\n")
+        self.headers, separator, self.body = payload.partition(b"\r\n\r\n")
+        self.headers += separator
         self.usable = all(
-            marker in self.payload
+            marker in self.headers
             for marker in (
-                RECIPIENT_PLACEHOLDER.encode(),
-                MESSAGE_ID_PLACEHOLDER.encode(),
+                self.recipient_placeholder.encode(),
+                self.message_id_placeholder.encode(),
                 self.header_url,
-                UNSUBSCRIBE_PLACEHOLDER.encode(),
-                PREFERENCES_PLACEHOLDER.encode(),
+            )
+        ) and all(
+            marker in self.body
+            for marker in (
+                rendered.unsubscribe_placeholder.encode(),
+                rendered.preferences_placeholder.encode(),
             )
         )
 
@@ -192,10 +238,12 @@ class MessageTemplate:
         """The message for one subscriber (``message_id`` with angle brackets)."""
         unsubscribe = tokens.unsubscribe_url(subscriber).encode()
         preferences = tokens.preferences_url(subscriber, self.rendered.language).encode()
-        return (
-            self.payload.replace(RECIPIENT_PLACEHOLDER.encode(), address.encode())
-            .replace(MESSAGE_ID_PLACEHOLDER.encode(), message_id.strip("<>").encode())
+        headers = (
+            self.headers.replace(self.recipient_placeholder.encode(), address.encode())
+            .replace(self.message_id_placeholder.encode(), message_id.strip("<>").encode())
             .replace(self.header_url, unsubscribe)
-            .replace(UNSUBSCRIBE_PLACEHOLDER.encode(), unsubscribe)
-            .replace(PREFERENCES_PLACEHOLDER.encode(), preferences)
         )
+        body = self.body.replace(
+            self.rendered.unsubscribe_placeholder.encode(), unsubscribe
+        ).replace(self.rendered.preferences_placeholder.encode(), preferences)
+        return headers + body

@@ -210,6 +210,7 @@ def publish_alert(title: str, urgency: str = "standard", areas=()):
     from wagtail.models import Locale
 
     from advocacy.models import AlertIndexPage, AlertPage
+    from tests.advocacy.alert_support import approve
 
     index = AlertIndexPage.objects.get(locale__language_code="en")
     alert = AlertPage(
@@ -221,13 +222,16 @@ def publish_alert(title: str, urgency: str = "standard", areas=()):
     )
     index.add_child(instance=alert)
     alert.areas.set(areas)
-    alert.save_revision().publish()
+    alert.save_revision()
+    # An alert goes live only once approved by Moderators (advocacy.approval).
+    alert = approve(alert)
     for code in ("es", "ar"):
         translated = alert.copy_for_translation(
             Locale.objects.get(language_code=code), copy_parents=True
         )
         translated.title = f"[{code}] {title}"
-        translated.save_revision().publish()
+        translated.save_revision()
+        approve(translated)
     return alert
 
 

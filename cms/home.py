@@ -71,7 +71,7 @@ def home_listings(home, language: str, alert_count: int) -> dict:
     def alerts_of(tree):
         return list(
             AlertPage.objects.descendant_of(tree)
-            .live()
+            .approved()
             .public()
             .filter(unexpired)
             .order_by("-first_published_at")[:alert_count]

@@ -38,7 +38,9 @@ def search_pages(raw_query: str | None, language: str) -> list[Page]:
     except Locale.DoesNotExist:
         locale = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
     now = timezone.now()
-    unexpired_alerts = AlertPage.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    unexpired_alerts = AlertPage.objects.approved().filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
     pages = (
         Page.objects.live()
         .public()

@@ -12,11 +12,12 @@ import uuid
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
+from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import (
     FieldPanel,
@@ -26,9 +27,12 @@ from wagtail.admin.panels import (
 )
 from wagtail.admin.widgets import AdminDateTimeInput
 from wagtail.fields import RichTextField
-from wagtail.models import AbstractGroupApprovalTask, Page, TaskState
+from wagtail.models import AbstractGroupApprovalTask, Page, PageManager, TaskState
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from advocacy import approval
 
 __all__ = [
     "AlertApprovalTask",
@@ -67,7 +71,9 @@ class AlertIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         now = timezone.now()
-        alerts = AlertPage.objects.child_of(self).live().public().order_by("-first_published_at")
+        alerts = (
+            AlertPage.objects.child_of(self).approved().public().order_by("-first_published_at")
+        )
         context["alerts"] = alerts.filter(
             models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
         )
@@ -97,6 +103,22 @@ class AlertPageForm(WagtailAdminPageForm):
                     _("Tick either some areas or “Every area”, not both."),
                 )
         return cleaned_data
+
+
+class AlertPageQuerySet(PageQuerySet):
+    def approved(self):
+        """Live alerts whose live revision is the approved one (``advocacy.approval``).
+
+        Every reader lists alerts through this: a page made live without the
+        approvals its urgency needs (a queryset ``update`` in a shell) is not
+        in it, in any language.
+        """
+        return self.live().filter(
+            live_revision__isnull=False, approved_revision=models.F("live_revision")
+        )
+
+
+AlertPageManager = PageManager.from_queryset(AlertPageQuerySet)
 
 
 class AlertPage(Page):
@@ -176,6 +198,19 @@ class AlertPage(Page):
         related_name="follow_ups",
         help_text=_("A follow-up goes to exactly the people the earlier alert reached."),
     )
+    # The revision that carried its approvals when it was made live (set by
+    # ``save`` only); readers require it to be the live revision.
+    approved_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = AlertPageManager()
+    exclude_fields_in_copy = ["approved_revision"]
 
     content_panels = Page.content_panels + [
         FieldPanel("urgency"),
@@ -278,6 +313,116 @@ class AlertPage(Page):
             context["follow_up_of_page"] = follow_up_of.localized
         return context
 
+    # --- The approval rule's choke point (see advocacy.approval) -------------
+
+    # What readers see of an alert: a save that is not a publish never writes
+    # these to a live row (see ``_keep_live_content``).
+    reader_content_fields = (
+        "title",
+        "slug",
+        "seo_title",
+        "search_description",
+        "summary",
+        "body",
+        "urgency",
+        "every_area",
+        "expires_at",
+        "follow_up_kind",
+        "follow_up_of",
+        "guide",
+        "areas",
+        "topics",
+    )
+
+    def save(self, *args, **kwargs):
+        """Save, refusing to make the alert live without its approvals.
+
+        - A new row is always a draft (it has no approved revision yet): an
+          add form's Publish, a copy kept live or a new alias start unpublished.
+        - An alias of an alert is never live: it would show another page's
+          approvals; translate it instead.
+        - A save that makes the row live or changes its live revision (every
+          publish) raises ``AlertNotApproved`` unless that revision carries its
+          approvals, and records it as the approved revision.
+        - Any other save of a live row keeps the published content on the row:
+          new content lives in a draft revision until approved (as Wagtail's
+          own editor does; wagtail-localize writes translated content straight
+          to the row otherwise).
+        """
+        update_fields = kwargs.get("update_fields")
+        if self._state.adding or self.pk is None or self.alias_of_id:
+            if self.live:
+                self.live = False
+                self.has_unpublished_changes = True
+                self.live_revision = None
+                self.first_published_at = None
+                self.last_published_at = None
+            self.approved_revision = None
+        elif self.live and (
+            update_fields is None or {"live", "live_revision"} & set(update_fields)
+        ):
+            stored = (
+                type(self)
+                .objects.filter(pk=self.pk)
+                .values("live", "live_revision_id", "approved_revision_id")
+                .first()
+            )
+            publishing = not stored or not (
+                stored["live"] and stored["live_revision_id"] == self.live_revision_id
+            )
+            if publishing:
+                reason = approval.go_live_refusal(self)
+                if reason:
+                    raise approval.AlertNotApproved(reason)
+                self.approved_revision_id = self.live_revision_id
+                if update_fields is not None:
+                    kwargs["update_fields"] = [*update_fields, "approved_revision"]
+            else:
+                # Not a publish: keep what readers see, and the approval on record.
+                self.approved_revision_id = stored["approved_revision_id"]
+                kwargs["update_fields"] = self._keep_live_content(update_fields)
+        elif self.live and update_fields is not None:
+            kwargs["update_fields"] = self._keep_live_content(update_fields)
+        return super().save(*args, **kwargs)
+
+    def _keep_live_content(self, update_fields):
+        """``update_fields`` for a save of a live row that is not a publish:
+        everything asked for except the content readers see."""
+        if update_fields is None:
+            names = [field.name for field in self._meta.concrete_fields if not field.primary_key]
+            names += [field.name for field in get_all_child_m2m_relations(self)]
+            names += [rel.get_accessor_name() for rel in get_all_child_relations(self)]
+        else:
+            names = list(update_fields)
+        return [name for name in names if name not in self.reader_content_fields]
+
+    def save_revision(self, *args, **kwargs):
+        """A new revision needs approvals of its own: forget a first approval
+        of an earlier version that the current approval task remembers."""
+        revision = super().save_revision(*args, **kwargs)
+        state = self.current_workflow_task_state
+        if state is not None:
+            AlertApprovalTaskState.objects.filter(pk=state.pk).exclude(first_approver=None).update(
+                first_approver=None
+            )
+        return revision
+
+    @property
+    def is_approved_live(self) -> bool:
+        """Whether readers may see this alert (live, live revision approved)."""
+        return bool(
+            self.live
+            and self.live_revision_id is not None
+            and self.approved_revision_id == self.live_revision_id
+        )
+
+    def serve(self, request, *args, **kwargs):
+        # Wagtail serves any live page: an alert made live behind the rule's
+        # back is not found, like any unpublished page.
+        if not self.is_approved_live:
+            raise Http404
+        return super().serve(request, *args, **kwargs)
+
 
 # --- Approval ---------------------------------------------------------------
 
@@ -298,14 +443,16 @@ class AlertApprovalTaskState(TaskState):
 
 
 class AlertApprovalTask(AbstractGroupApprovalTask):
-    """Moderator approval for alerts: one approval for a standard alert, two
-    different people, neither of them its author, for an urgent one.
+    """Moderator approval for alerts: one Moderator who is not its author for
+    a standard alert; two different people, neither of them its author, for
+    an urgent one (``advocacy.approval`` states the rule).
 
     Wagtail's ``GroupApprovalTask`` lets the submitter (and any superuser)
-    approve their own page; for urgent alerts this task refuses the author,
-    the submitter and whoever approved first, superusers included, so no one
-    person can broadcast a rumour. The urgency is read from the revision under
-    review, so editing it during moderation cannot lower the bar.
+    approve their own page; this task refuses the author, the submitter and
+    whoever already approved the same version, superusers included. Each
+    approval is recorded for the version that would be published (the
+    latest revision), so an edit between two approvals needs two fresh ones.
+    The first of two approvals leaves the task in progress.
     """
 
     task_state_class = AlertApprovalTaskState
@@ -317,42 +464,34 @@ class AlertApprovalTask(AbstractGroupApprovalTask):
     @classmethod
     def get_description(cls):
         return _(
-            "Members of the chosen groups approve alerts: one for a standard alert, "
-            "two different people who did not write it for an urgent one"
+            "Members of the chosen groups approve alerts: one who did not write it for a "
+            "standard alert, two different people who did not write it for an urgent one"
         )
 
     @staticmethod
-    def _revision_object(task_state):
-        return task_state.revision.as_object()
+    def _page_and_revision(task_state):
+        page = task_state.workflow_state.content_object.specific
+        return page, page.get_latest_revision()
+
+    def may_approve(self, user) -> bool:
+        """Whether ``user`` belongs to the approving groups (or is a superuser)."""
+        return bool(user.is_superuser or self._user_in_groups(user))
 
     def is_urgent_review(self, task_state) -> bool:
-        """Whether the revision under review is an urgent alert."""
-        page = self._revision_object(task_state)
-        return getattr(page, "urgency", None) == AlertPage.Urgency.URGENT
-
-    def authors(self, task_state) -> set[int]:
-        """Ids of the people who count as the alert's authors for this review:
-        the page owner, whoever submitted it, and whoever saved the revision."""
-        page = self._revision_object(task_state)
-        ids = {
-            page.owner_id,
-            task_state.workflow_state.requested_by_id,
-            task_state.revision.user_id,
-        }
-        return {pk for pk in ids if pk is not None}
+        """Whether the version under review needs two approvals."""
+        page, revision = self._page_and_revision(task_state)
+        return approval.approvals_needed(page, revision) == approval.URGENT_APPROVALS
 
     def refusal(self, task_state, user) -> str | None:
         """Why ``user`` may not approve ``task_state`` now, or None if they may."""
-        if not (user.is_superuser or self._user_in_groups(user)):
-            return str(_("Only members of the approving groups can approve this alert."))
-        if not self.is_urgent_review(task_state):
-            return None
-        if user.pk in self.authors(task_state):
-            return str(_("An urgent alert cannot be approved by its author."))
-        first = task_state.specific.first_approver_id
-        if first is not None and first == user.pk:
-            return str(_("An urgent alert needs a second, different person to approve it."))
-        return None
+        page, revision = self._page_and_revision(task_state)
+        return approval.approval_refusal(
+            page,
+            revision,
+            user,
+            may_approve=self.may_approve(user),
+            submitter_id=task_state.workflow_state.requested_by_id,
+        )
 
     def _current_state(self, obj):
         state = obj.current_workflow_task_state
@@ -369,16 +508,22 @@ class AlertApprovalTask(AbstractGroupApprovalTask):
     def on_action(self, task_state, user, action_name, **kwargs):
         """Approve (first or second of two for urgent alerts) or reject.
 
-        Raises ``PermissionDenied`` when the user may not approve; a first
-        approval of an urgent alert is recorded and leaves the task in
-        progress until a second, different person approves.
+        Raises ``PermissionDenied`` when the user may not approve. The
+        approval is recorded for the latest revision; once that revision has
+        all the approvals it needs the task is approved and Wagtail publishes
+        it, otherwise the task stays in progress with ``first_approver`` set.
         """
         task_state = type(task_state).objects.select_for_update().get(pk=task_state.pk).specific
         if action_name == "approve":
-            reason = self.refusal(task_state, user)
-            if reason:
-                raise PermissionDenied(reason)
-            if self.is_urgent_review(task_state) and task_state.first_approver_id is None:
+            page, revision = self._page_and_revision(task_state)
+            complete = approval.record_approval(
+                page,
+                revision,
+                user,
+                may_approve=self.may_approve(user),
+                submitter_id=task_state.workflow_state.requested_by_id,
+            )
+            if not complete:
                 task_state.first_approver = user
                 task_state.comment = kwargs.get("comment", "")
                 task_state.save(update_fields=["first_approver", "comment"])

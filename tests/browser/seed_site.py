@@ -19,6 +19,7 @@ def seed() -> None:
 
     from advocacy.models import AlertIndexPage, AlertPage
     from cms.models import HomePage
+    from tests.advocacy.alert_support import approve
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_memo_content", languages=LANGUAGES[1:], verbosity=0)
@@ -38,7 +39,9 @@ def seed() -> None:
             summary="This alert exists only to test how alerts are shown.",
         )
     )
-    alert.save_revision().publish()
+    alert.save_revision()
+    # Published the only way an alert goes live: approved by Moderators.
+    approve(alert)
 
 
 def main() -> int:

@@ -10,7 +10,7 @@ from wagtail.search.backends import get_search_backend
 from cms import search
 from cms.models import HomePage
 from know_your_rights.models import GuideIndexPage, GuidePage
-from tests.advocacy.alert_support import ensure_areas, publish_alert
+from tests.advocacy.alert_support import approve, ensure_areas, publish_alert
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -112,7 +112,8 @@ def test_feeds_are_advertised_on_every_page(client):
 def test_search_finds_an_alert_by_a_word_of_its_summary(client):
     alert = publish_alert("Notice")
     alert.summary = "Checkpoint reported near the Sunset Park library."
-    alert.save_revision().publish()
+    alert.save_revision()
+    approve(alert)
     html = client.get("/en/search/", {"q": "library"}).content.decode()
     assert ">Notice</a>" in html
 

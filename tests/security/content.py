@@ -17,7 +17,7 @@ from know_your_rights.models import (
     PolicySource,
     PolicyStatement,
 )
-from tests.advocacy.alert_support import ensure_site_tree
+from tests.advocacy.alert_support import approve, ensure_site_tree
 
 SUBSCRIBER_ADDRESS = "hidden.person@example.org"
 
@@ -99,8 +99,8 @@ def build_content(text: str = "Plain text", rich: str | None = None) -> Content:
 
     alert = AlertPage(title=text, slug="checkpoint", summary=text[:600], body=rich, every_area=True)
     alert_index.add_child(instance=alert)
-    alert.save_revision().publish()
-    alert.refresh_from_db()
+    alert.save_revision()
+    alert = approve(alert)
     dispatch = Dispatch.objects.create(alert=alert, alert_title=alert.title, status="paused")
 
     subscriber = Subscriber(email=SUBSCRIBER_ADDRESS, status=Subscriber.Status.ACTIVE)

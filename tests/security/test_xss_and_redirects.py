@@ -14,6 +14,7 @@ from wagtail.rich_text import RichText
 
 from advocacy.models import AlertPage
 from advocacy.rendering import render_alert
+from tests.advocacy.alert_support import approve
 from tests.security.content import build_content
 
 pytestmark = pytest.mark.django_db
@@ -153,7 +154,8 @@ def test_dangerous_links_typed_in_the_editor_are_neutralised(client, content):
     # And on the published alert page, through the page's own rendering.
     alert = AlertPage.objects.get(pk=content.alert.pk)
     alert.body = stored
-    alert.save_revision().publish()
+    alert.save_revision()
+    approve(alert)
     cache.clear()
     body = client.get(alert.url).content.decode()
     for href in hrefs(body):
