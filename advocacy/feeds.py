@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Q
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from advocacy.models import AlertPage, Area
+from know_your_rights.absolute_urls import absolute_url, page_url
 
 FEED_LENGTH = 30
 
@@ -53,6 +53,9 @@ def alerts_for_feed(language: str, area: Area | None = None) -> list[AlertPage]:
 
 
 class AlertFeed(Feed):
+    """Every link in the feed is absolute on SITE_URL, never on the request's
+    Host: the feed is cached and served to everyone."""
+
     feed_type = Atom1Feed
 
     def get_object(self, request, area_slug=None):
@@ -70,11 +73,11 @@ class AlertFeed(Feed):
         return _("Faro alerts: %(area)s") % {"area": area.display_name}
 
     def link(self, area):
-        return f"/{self.language}/alerts/"
+        return absolute_url(f"/{self.language}/alerts/")
 
     def feed_url(self, area):
         suffix = f"{area.slug}/" if area else ""
-        return f"{settings.SITE_URL}/{self.language}/alerts/feed/{suffix}"
+        return absolute_url(f"/{self.language}/alerts/feed/{suffix}")
 
     def subtitle(self, area):
         return _("Alerts from Faro. Following this feed needs no email address.")
@@ -89,7 +92,7 @@ class AlertFeed(Feed):
         return item.summary
 
     def item_link(self, item):
-        return item.get_url()
+        return page_url(item)
 
     def item_pubdate(self, item):
         return item.first_published_at

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CmsConfig(AppConfig):
@@ -13,3 +14,9 @@ class CmsConfig(AppConfig):
         from cms.api import caching
 
         caching.connect()
+
+        from know_your_rights import absolute_urls
+
+        # After every `migrate` (each container start runs one), Wagtail's
+        # Site record follows SITE_URL.
+        post_migrate.connect(absolute_urls.match_site_after_migrate, sender=self)

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
 from advocacy.models import AlertPage, Area, Topic
+from know_your_rights.absolute_urls import page_url
 from know_your_rights.api.serializers import LocalizedMixin, TranslationsMixin
 
 SLUG_LIST_LIMIT = 200
@@ -97,7 +98,8 @@ class AlertSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerial
         return obj.is_expired
 
     def get_url(self, obj) -> str | None:
-        return obj.get_full_url(self.context.get("request"))
+        # On SITE_URL, whatever Host the request named (answers are cached).
+        return page_url(obj, self.context.get("request"))
 
 
 class StrictInputSerializer(serializers.Serializer):

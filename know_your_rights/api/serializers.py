@@ -13,6 +13,7 @@ import datetime
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from know_your_rights.absolute_urls import page_url
 from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
 
 
@@ -273,7 +274,8 @@ class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerial
         return self.context.get("source_changed", {}).get(obj.pk)
 
     def get_url(self, obj) -> str | None:
-        return obj.get_full_url(self.context.get("request"))
+        # On SITE_URL, whatever Host the request named (answers are cached).
+        return page_url(obj, self.context.get("request"))
 
 
 class SourceWithStatementsSerializer(serializers.Serializer):

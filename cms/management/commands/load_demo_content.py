@@ -3,6 +3,8 @@
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
+from know_your_rights.absolute_urls import match_default_site_to_site_url
+
 # Each app's own idempotent loader, in dependency order.
 LOADERS = ("load_memo_content", "load_areas_and_topics")
 
@@ -15,3 +17,5 @@ class Command(BaseCommand):
         for name in LOADERS:
             if name in available:
                 call_command(name, stdout=self.stdout, stderr=self.stderr)
+        # Wagtail's own links (page.full_url in its emails) on SITE_URL.
+        match_default_site_to_site_url()
