@@ -1,0 +1,228 @@
+"""The alerts admin as a volunteer meets it: where alerts are, how an alert's
+audience is chosen, one expiry, approval emails and the "1 of 2" state.
+
+Through Django's test client with a verified second factor; the real-browser
+walk-through is in tests/browser/.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group, User
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+
+from advocacy.models import AlertIndexPage, AlertPage
+from tests.advocacy.alert_support import ensure_areas, ensure_site_tree
+from tests.conftest import sign_in_verified
+
+pytestmark = pytest.mark.django_db
+
+
+def member(name: str, group: str) -> User:
+    """A person in one of the roles the migrations create (with their permissions)."""
+    user = User.objects.create_user(name, f"{name}@example.org", "x" * 16)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def alert_index() -> AlertIndexPage:
+    ensure_areas()
+    return ensure_site_tree()
+
+
+@pytest.fixture
+def editor(client, alert_index) -> User:
+    user = member("edna", "Editors")
+    sign_in_verified(client, user)
+    return user
+
+
+def alert_form(**fields) -> dict:
+    """The add/edit form of an alert as the admin posts it."""
+    data = {
+        "title": "Checkpoint on 5th Avenue",
+        "slug": "checkpoint-5th-avenue",
+        "urgency": "standard",
+        "summary": "People report a checkpoint near the subway station.",
+        "body": rich_text("<p>You may stay silent.</p>"),
+        "expires_at": "",
+        "follow_up_kind": "",
+        "comments": inline_formset([]),
+    }
+    data.update(fields)
+    # Lists (ticked checkboxes) are posted as repeated names, not nested forms.
+    lists = {k: data.pop(k) for k in list(data) if isinstance(data[k], list)}
+    return {**nested_form_data({k: v for k, v in data.items() if v is not None}), **lists}
+
+
+def add_url(index) -> str:
+    return f"/admin/pages/add/advocacy/alertpage/{index.pk}/"
+
+
+# --- Who it concerns -----------------------------------------------------------
+
+
+def test_areas_and_topics_are_checkboxes(client, editor, alert_index):
+    page = client.get(add_url(alert_index)).content.decode()
+    assert 'type="checkbox" name="areas"' in page
+    assert 'type="checkbox" name="topics"' in page
+    assert 'type="checkbox" name="every_area"' in page
+    assert '<select name="areas"' not in page
+    assert '<select name="topics"' not in page
+
+
+def test_an_alert_with_no_area_needs_an_explicit_every_area(client, editor, alert_index):
+    response = client.post(add_url(alert_index), alert_form(every_area=None))
+    assert response.status_code == 200
+    assert "Choose who this alert concerns" in response.content.decode()
+    assert not AlertPage.objects.filter(slug="checkpoint-5th-avenue").exists()
+
+    response = client.post(add_url(alert_index), alert_form(every_area="on"))
+    assert response.status_code == 302
+    alert = AlertPage.objects.get(slug="checkpoint-5th-avenue")
+    assert alert.every_area and not alert.areas.exists()
+
+
+def test_an_alert_for_some_areas_needs_no_every_area(client, editor, alert_index):
+    areas = ensure_areas()
+    response = client.post(add_url(alert_index), alert_form(areas=[areas["sunset-park"].pk]))
+    assert response.status_code == 302
+    alert = AlertPage.objects.get(slug="checkpoint-5th-avenue")
+    assert list(alert.areas.all()) == [areas["sunset-park"]] and not alert.every_area
+
+
+def test_every_area_means_everyone_and_no_choice_means_nobody(alert_index):
+    from advocacy.audience import matching_subscribers
+    from tests.advocacy.alert_support import make_subscribers, publish_alert
+
+    make_subscribers(3, "reader", languages=("en",))
+    everyone = publish_alert("Citywide", every_area=True)
+    unchosen = publish_alert("Nowhere", every_area=False)
+    assert matching_subscribers(AlertPage.objects.get(pk=everyone.pk)).count() == 3
+    assert matching_subscribers(AlertPage.objects.get(pk=unchosen.pk)).count() == 0
+
+
+# --- One expiry ------------------------------------------------------------------
+
+
+def test_the_alert_form_has_one_expiry(client, editor, alert_index):
+    page = client.get(add_url(alert_index)).content.decode()
+    assert 'name="expires_at"' in page
+    assert 'name="expire_at"' not in page, "Wagtail's own expiry is hidden for alerts"
+    assert 'name="go_live_at"' in page
+
+
+# --- The Alerts menu ---------------------------------------------------------------
+
+
+def menu_links(client) -> str:
+    return client.get("/admin/").content.decode()
+
+
+def test_editors_find_alerts_in_the_menu_but_not_dispatches(client, editor):
+    page = menu_links(client)
+    assert "/admin/alerts/" in page
+    assert "/admin/dispatches/" not in page
+    listing = client.get("/admin/alerts/")
+    assert listing.status_code == 200
+    assert "Write an alert" in listing.content.decode()
+
+
+def test_moderators_find_alerts_and_dispatches_in_the_menu(client, alert_index):
+    sign_in_verified(client, member("mo", "Moderators"))
+    page = menu_links(client)
+    assert "/admin/alerts/" in page
+    assert "/admin/dispatches/" in page
+    assert client.get("/admin/alerts/").status_code == 200
+
+
+def test_the_alert_list_shows_alerts_and_their_state(client, editor, alert_index):
+    from tests.advocacy.alert_support import publish_alert
+
+    publish_alert("Shelter open on 4th Avenue", translations=["es"])
+    page = client.get("/admin/alerts/").content.decode()
+    assert "Shelter open on 4th Avenue" in page
+    assert "Live" in page
+    assert "es" in page
+
+
+def test_people_outside_the_alert_roles_get_no_alert_list(client, alert_index):
+    sign_in_verified(client, member("tran", "Translators"))
+    assert "/admin/alerts/" not in menu_links(client)
+    response = client.get("/admin/alerts/")
+    assert response.status_code in (302, 403)
+
+
+# --- Moderators hear about alerts waiting for them --------------------------------
+
+
+@pytest.fixture
+def outbox(settings):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
+    return mail.outbox
+
+
+@pytest.fixture
+def moderators(alert_index):
+    from tests.advocacy.alert_support import alert_approval_workflow
+
+    alert_approval_workflow()
+    return [member("mona", "Moderators"), member("moritz", "Moderators")]
+
+
+def submit_through_the_admin(client, index, **fields) -> AlertPage:
+    response = client.post(
+        add_url(index), alert_form(every_area="on", **fields, **{"action-submit": "1"})
+    )
+    assert response.status_code == 302, response.context["form"].errors if response.context else ""
+    alert = AlertPage.objects.get(slug="checkpoint-5th-avenue")
+    assert alert.workflow_in_progress
+    return alert
+
+
+def test_moderators_are_emailed_when_an_alert_is_submitted(
+    client, editor, moderators, alert_index, outbox, settings
+):
+    alert = submit_through_the_admin(client, alert_index)
+    to_moderators = [m for m in outbox if m.to in (["mona@example.org"], ["moritz@example.org"])]
+    assert len(to_moderators) == 2
+    message = to_moderators[0]
+    assert "Checkpoint on 5th Avenue" in message.subject
+    assert f"{settings.SITE_URL}/admin/pages/{alert.pk}/edit/" in message.body
+    assert "http://testserver" not in message.body
+    assert not [m for m in outbox if m.to == ["edna@example.org"]], "not the author"
+
+
+def first_approval(alert: AlertPage, approver: User) -> None:
+    state = AlertPage.objects.get(pk=alert.pk).current_workflow_task_state.specific
+    state.task.specific.on_action(state, approver, "approve")
+
+
+def test_after_one_of_two_approvals_everyone_sees_and_the_others_are_emailed(
+    client, editor, moderators, alert_index, outbox, settings, django_capture_on_commit_callbacks
+):
+    mona, moritz = moderators
+    alert = submit_through_the_admin(client, alert_index, urgency="urgent")
+    outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        first_approval(alert, mona)
+    assert not AlertPage.objects.get(pk=alert.pk).live
+
+    # The editor, in the page editor.
+    page = client.get(f"/admin/pages/{alert.pk}/edit/").content.decode()
+    assert "1 of 2 approvals — waiting for a second Moderator" in page
+
+    # The other Moderator: by email, with a link on SITE_URL, and on the dashboard.
+    assert [m.to for m in outbox] == [["moritz@example.org"]]
+    assert "second approval" in outbox[0].subject
+    assert f"{settings.SITE_URL}/admin/pages/{alert.pk}/edit/" in outbox[0].body
+    sign_in_verified(client, moritz)
+    dashboard = client.get("/admin/").content.decode()
+    assert "Alerts waiting for approval" in dashboard
+    assert "1 of 2 approvals — waiting for a second Moderator" in dashboard
+    listing = client.get("/admin/alerts/").content.decode()
+    assert "1 of 2 approvals — waiting for a second Moderator" in listing
