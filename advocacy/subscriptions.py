@@ -1,14 +1,20 @@
 """Subscribing, confirming, changing preferences and leaving.
 
-Views and the API call these functions; they hold every rule:
+Views, the API and the worker call these functions; they hold every rule:
 
-* ``subscribe`` gives the caller the same outcome whether or not the address
-  is known (it returns nothing); what differs is only which email is sent.
-* Double opt-in: nobody receives alerts before confirming a signed link.
+* Signing up is two steps. In the web request, ``sign_up_request`` checks the
+  input and turns it into a request for the worker, touching no subscriber
+  row, so the request takes the same path and the same SQL whether or not
+  the address is known. In the worker, ``handle_sign_up`` (``subscribe``)
+  decides what to do and which email to send; a slow mail server slows only
+  the worker.
+* Double opt-in: nobody receives alerts before confirming a signed link;
+  a confirmation link works once.
+* Changing preferences replaces the management link (see advocacy.tokens).
 * Leaving deletes the row and keeps only the keyed hash
   (``SuppressedAddress``); a new sign-up that is confirmed clears it.
 * No name and no IP address are ever stored or logged; log lines name a
-  subscriber by id at most.
+  subscriber by id at most. The address travels to the worker encrypted.
 """
 
 from __future__ import annotations
@@ -23,15 +29,23 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from advocacy import ratelimit
-from advocacy.crypto import email_hash, normalise_email
+from advocacy.crypto import InvalidToken, decrypt_email, email_hash, encrypt_email, normalise_email
 from advocacy.mail import build_email
 from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
-from advocacy.tokens import CONFIRM, confirm_url, preferences_url, read_token, unsubscribe_url
+from advocacy.tokens import (
+    CONFIRM,
+    TokenUsed,
+    confirm_url,
+    preferences_url,
+    read_token,
+    unsubscribe_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -97,8 +111,50 @@ def _apply(subscriber: Subscriber, choices: Choices) -> None:
     subscriber.topics.set(choices.topics)
 
 
+def sign_up_request(address: str, choices: Choices) -> dict | None:
+    """The web request's half of a sign-up: what the worker needs, or None.
+
+    Validates the address (``SubscriptionError``) and counts it against the
+    per-address mail limit; reads no subscriber, so it does the same work
+    for every address. Returns a JSON-serialisable request for
+    ``handle_sign_up`` holding the address encrypted (it waits in the
+    broker), or None when the address has had its mails for this hour.
+    """
+    address = clean_address(address)
+    if not ratelimit.allow(
+        "mail-per-address", email_hash(address), MAILS_PER_ADDRESS_PER_HOUR, 3600
+    ):
+        logger.info("sign-up not queued: per-address mail limit")
+        return None
+    return {
+        "address": encrypt_email(address),
+        "language": choices.language,
+        "areas": [area.slug for area in choices.areas],
+        "topics": [topic.slug for topic in choices.topics],
+        "digest": choices.wants_digest,
+    }
+
+
+def handle_sign_up(request: dict) -> None:
+    """The worker's half of a sign-up made by ``sign_up_request``: see ``subscribe``.
+
+    A request that can no longer be read (the encryption key is gone, an
+    area or topic was deleted meanwhile) is logged and dropped: the person
+    can sign up again.
+    """
+    try:
+        address = decrypt_email(request["address"])
+        choices = make_choices(
+            request["language"], request["areas"], request["topics"], request["digest"]
+        )
+    except (InvalidToken, SubscriptionError, KeyError, TypeError) as exc:
+        logger.warning("sign-up request dropped: %s", type(exc).__name__)
+        return
+    subscribe(address, choices)
+
+
 def subscribe(address: str, choices: Choices) -> None:
-    """Ask for alerts; the confirmation (or a note) goes to the address.
+    """Record a sign-up and mail the confirmation (or a note); runs in the worker.
 
     - unknown address (or one that left earlier): a pending subscriber is
       created and a confirmation link is mailed in ``choices.language``;
@@ -106,9 +162,8 @@ def subscribe(address: str, choices: Choices) -> None:
       and a fresh confirmation link is mailed;
     - active address: nothing changes (only the owner may change choices,
       through their preferences link) and an "already subscribed" note with
-      that link is mailed.
-    Returns None in every case, so callers cannot tell them apart. Raises
-    ``SubscriptionError`` for an invalid address.
+      a fresh preferences link is mailed.
+    Raises ``SubscriptionError`` for an invalid address.
     """
     address = clean_address(address)
     hashed = email_hash(address)
@@ -135,9 +190,6 @@ def subscribe(address: str, choices: Choices) -> None:
             # go round again and treat it as known.
             if attempt:
                 raise
-    if not ratelimit.allow("mail-per-address", hashed, MAILS_PER_ADDRESS_PER_HOUR, 3600):
-        logger.info("subscription mail not sent: per-address limit (subscriber %s)", subscriber.pk)
-        return
     send_subscription_mail(subscriber, kind, choices.language)
 
 
@@ -172,25 +224,37 @@ def send_subscription_mail(subscriber: Subscriber, kind: str, language: str, con
 
 
 def confirm(token: str) -> Subscriber:
-    """Activate the subscriber a confirm token names; idempotent.
+    """Activate the subscriber a confirm token names; a token works once.
 
     Confirming is the new opt-in that lifts an earlier suppression of the
-    address. Raises ``advocacy.tokens.TokenError`` (expired, invalid, gone).
+    address. Raises ``advocacy.tokens.TokenError``: ``TokenUsed`` if the
+    sign-up is already confirmed (nothing changes), or expired, invalid, gone.
     """
     subscriber = read_token(token, CONFIRM)
     with transaction.atomic():
         subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        if subscriber.status != Subscriber.Status.ACTIVE:
-            subscriber.status = Subscriber.Status.ACTIVE
-            subscriber.confirmed_at = timezone.now()
-            subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            # Another use of the same link got here first.
+            raise TokenUsed()
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.confirmed_at = timezone.now()
+        subscriber.save(update_fields=["status", "confirmed_at", "updated_at"])
         SuppressedAddress.objects.filter(email_hash=subscriber.email_hash).delete()
     return subscriber
 
 
 def update_preferences(subscriber: Subscriber, choices: Choices) -> Subscriber:
-    """Replace language, areas, topics and digest choice of ``subscriber``."""
+    """Replace language, areas, topics and digest choice of ``subscriber``.
+
+    Every management link made before stops working (its version is raised);
+    the caller hands the owner a new one (``make_token(subscriber, MANAGE)``
+    on the returned subscriber).
+    """
     with transaction.atomic():
+        Subscriber.objects.filter(pk=subscriber.pk).update(
+            manage_token_version=F("manage_token_version") + 1
+        )
+        subscriber.refresh_from_db(fields=["manage_token_version"])
         _apply(subscriber, choices)
     return subscriber
 

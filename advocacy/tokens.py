@@ -1,15 +1,29 @@
 """Signed links for subscribers: confirm, manage preferences, unsubscribe.
 
 A token is ``django.core.signing`` output (URL-safe, tamper-evident, signed
-with SECRET_KEY) over the subscriber's id and the first 16 hex digits of the
-address hash, with a salt per purpose, so a preferences token can never be
-used to confirm and a token stays bound to the person it was made for even if
-a database reuses an id. Nothing in a token reveals the address.
+with SECRET_KEY, time-stamped) over the subscriber's id and the first 16 hex
+digits of the address hash, with a salt per purpose, so a preferences token
+can never be used to confirm and a token stays bound to the person it was
+made for even if a database reuses an id. Nothing in a token reveals the
+address.
 
-Lifetimes: ``confirm`` expires after ``SUBSCRIPTION_CONFIRM_DAYS``;
-``manage`` and ``unsubscribe`` are long-lived (they sit in old emails and
-RFC 8058 one-click must keep working). Deleting the subscriber (leaving, or
-the purge of unconfirmed sign-ups) makes every token of theirs dead.
+How long each lives (the README repeats this):
+
+* ``confirm``: ``SUBSCRIPTION_CONFIRM_DAYS`` days, and works once: after the
+  sign-up is confirmed, every confirmation link of it answers ``TokenUsed``.
+* ``manage`` (preferences page, and the API's Bearer token):
+  ``MANAGE_TOKEN_DAYS`` days, and only until the choices are next changed:
+  it carries the subscriber's ``manage_token_version``, which every change
+  raises, so all older management links answer ``TokenSuperseded``. The page
+  (or the API answer) that made the change hands out the new one, and every
+  email carries a fresh one.
+* ``unsubscribe``: as long as the subscription. It sits in old emails and in
+  the ``List-Unsubscribe`` header, and leaving must keep working from any of
+  them (RFC 8058); it does one thing only, and using it deletes the
+  subscriber, which ends it.
+
+Leaving, or the purge of unconfirmed sign-ups, deletes the subscriber and so
+ends every token of theirs; a new sign-up is a new subscriber with new links.
 """
 
 from __future__ import annotations
@@ -24,6 +38,11 @@ CONFIRM = "confirm"
 MANAGE = "manage"
 UNSUBSCRIBE = "unsubscribe"
 PURPOSES = (CONFIRM, MANAGE, UNSUBSCRIBE)
+
+# A management link in an old email works this long at most; every alert,
+# digest and sign-up mail carries a fresh one, and signing up again with a
+# subscribed address mails one ("already subscribed").
+MANAGE_TOKEN_DAYS = 90
 
 
 class TokenError(Exception):
@@ -42,6 +61,21 @@ class TokenExpired(TokenError):
     message = _("This link has expired. Please sign up again to get a new one.")
 
 
+class TokenUsed(TokenError):
+    """A confirmation link of a sign-up that is already confirmed."""
+
+    message = _("This confirmation link has already been used: your subscription is active.")
+
+
+class TokenSuperseded(TokenError):
+    """A management link made before the subscriber's choices were last changed."""
+
+    message = _(
+        "This link stopped working when your choices were changed. Please use the link "
+        "from your most recent email, or sign up again with your address to get a new one."
+    )
+
+
 class SubscriberGone(TokenError):
     """Correctly signed, but the subscriber no longer exists (left or purged)."""
 
@@ -57,37 +91,57 @@ def _salt(purpose: str) -> str:
 def make_token(subscriber, purpose: str) -> str:
     """A signed token for ``subscriber`` (a Subscriber) and ``purpose``.
 
-    ``purpose`` is one of CONFIRM, MANAGE, UNSUBSCRIBE. An unsaved subscriber
-    (e.g. a moderator's "send me a test") gets a token that reads as
-    ``SubscriberGone``.
+    ``purpose`` is one of CONFIRM, MANAGE, UNSUBSCRIBE; a MANAGE token also
+    carries the subscriber's current ``manage_token_version``. An unsaved
+    subscriber (e.g. a moderator's "send me a test") gets a token that reads
+    as ``SubscriberGone``.
     """
-    return signing.dumps([subscriber.pk, subscriber.email_hash[:16]], salt=_salt(purpose))
+    payload = [subscriber.pk, subscriber.email_hash[:16]]
+    if purpose == MANAGE:
+        payload.append(subscriber.manage_token_version)
+    return signing.dumps(payload, salt=_salt(purpose))
+
+
+def _max_age(purpose: str) -> timedelta | None:
+    if purpose == CONFIRM:
+        return timedelta(days=settings.SUBSCRIPTION_CONFIRM_DAYS)
+    if purpose == MANAGE:
+        return timedelta(days=MANAGE_TOKEN_DAYS)
+    return None
 
 
 def read_token(token: str, purpose: str):
-    """The Subscriber a token was made for.
+    """The Subscriber a token was made for, if the token may still be used.
 
-    Raises ``TokenExpired`` (confirm tokens older than
-    SUBSCRIPTION_CONFIRM_DAYS), ``TokenInvalid`` (bad signature, wrong
-    purpose, malformed) or ``SubscriberGone``; all are ``TokenError``.
+    Raises ``TokenExpired`` (older than its purpose allows), ``TokenInvalid``
+    (bad signature, wrong purpose, malformed), ``SubscriberGone``,
+    ``TokenUsed`` (a confirm token of a confirmed subscriber) or
+    ``TokenSuperseded`` (a manage token made before the last change); all
+    are ``TokenError``.
     """
     from advocacy.models import Subscriber
 
-    max_age = timedelta(days=settings.SUBSCRIPTION_CONFIRM_DAYS) if purpose == CONFIRM else None
     try:
-        payload = signing.loads(token, salt=_salt(purpose), max_age=max_age)
+        payload = signing.loads(token, salt=_salt(purpose), max_age=_max_age(purpose))
     except signing.SignatureExpired:
         raise TokenExpired() from None
     except signing.BadSignature:
         raise TokenInvalid() from None
-    if not (isinstance(payload, list) and len(payload) == 2):
+    # Management links made before versions existed carry none: version 0.
+    if not (isinstance(payload, list) and len(payload) in (2, 3)):
         raise TokenInvalid()
-    pk, hash_prefix = payload
+    pk, hash_prefix, *version = payload
+    if len(payload) == 3 and purpose != MANAGE:
+        raise TokenInvalid()
     if pk is None:
         raise SubscriberGone()
     subscriber = Subscriber.objects.filter(pk=pk, email_hash__startswith=hash_prefix).first()
     if subscriber is None:
         raise SubscriberGone()
+    if purpose == CONFIRM and subscriber.status == Subscriber.Status.ACTIVE:
+        raise TokenUsed()
+    if purpose == MANAGE and (version[0] if version else 0) != subscriber.manage_token_version:
+        raise TokenSuperseded()
     return subscriber
 
 

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from advocacy import ratelimit
 from advocacy.forms import PreferencesForm, SubscribeForm
+from advocacy.subscriber_tasks import queue_sign_up
 from advocacy.subscriptions import (
     SubscriptionError,
     confirm,
     make_choices,
-    subscribe,
     unsubscribe,
     update_preferences,
 )
@@ -66,7 +66,12 @@ def _choices(form):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def subscribe_view(request):
-    """`/<lang>/subscribe/`: the sign-up form; the answer never says whether the address is known."""
+    """`/<lang>/subscribe/`: the sign-up form; the answer never says whether the address is known.
+
+    The request only checks the form and queues the sign-up: the worker
+    looks the address up and sends the mail, so a known and a new address
+    take the same path here.
+    """
     if request.method == "GET":
         form = SubscribeForm(initial={"language": translation.get_language()})
         return render(request, "advocacy/subscribe.html", _form_context(form))
@@ -83,7 +88,7 @@ def subscribe_view(request):
             # A bot filled the honeypot: answer as usual, do nothing.
             return render(request, "advocacy/subscribe_done.html")
         try:
-            subscribe(form.cleaned_data["email"], _choices(form))
+            queue_sign_up(form.cleaned_data["email"], _choices(form))
         except SubscriptionError as exc:
             form.add_error("email", str(exc))
         else:
@@ -95,7 +100,7 @@ def subscribe_view(request):
 @never_cache
 @require_http_methods(["GET", "POST"])
 def confirm_view(request, token: str):
-    """GET shows a button (mail scanners follow links); POST confirms."""
+    """GET shows a button (mail scanners follow links); POST confirms. A link works once."""
     try:
         subscriber = read_token(token, CONFIRM)
         if request.method == "POST":
@@ -124,10 +129,12 @@ def preferences_view(request, token: str):
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
-            update_preferences(subscriber, _choices(form))
-            # Show the page again in the language just chosen.
+            subscriber = update_preferences(subscriber, _choices(form))
+            # The change replaced this page's link: show the page again under
+            # the new one, in the language just chosen.
+            new_token = make_token(subscriber, MANAGE)
             return _private(
-                HttpResponseRedirect(f"/{subscriber.language}/preferences/{token}/?saved=1")
+                HttpResponseRedirect(f"/{subscriber.language}/preferences/{new_token}/?saved=1")
             )
         status = 400
     else:

@@ -7,7 +7,7 @@ database is PostgreSQL and a portable implementation otherwise.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Locale, Page
@@ -15,22 +15,25 @@ from wagtail.search.backends import get_search_backend
 
 from advocacy.models import AlertPage
 from know_your_rights.models import GuidePage
+from know_your_rights.search_terms import MAX_SEARCH_LENGTH, search_words
 
-# Longer strings are cut before they reach the backend: nobody types more
-# to find a guide, and it bounds the cost of a hostile query.
-MAX_QUERY_LENGTH = 100
+MAX_QUERY_LENGTH = MAX_SEARCH_LENGTH
 MAX_RESULTS = 30
 
 
 def clean_query(raw: str | None) -> str:
-    """The query as passed to the backend: trimmed, one line, at most MAX_QUERY_LENGTH characters."""
+    """The query as shown back to the reader: one line, at most MAX_QUERY_LENGTH characters."""
     query = " ".join((raw or "").split())
     return query[:MAX_QUERY_LENGTH].strip()
 
 
 def search_pages(raw_query: str | None, language: str) -> list[Page]:
-    """Live public guides and unexpired alerts in `language` matching the query, best first."""
-    query = clean_query(raw_query)
+    """Live public guides and unexpired alerts in `language` matching the query, best first.
+
+    Only the query's words reach the backend (``search_words``): quotes,
+    parentheses and the like are full-text syntax the database would refuse.
+    """
+    query = search_words(clean_query(raw_query), MAX_QUERY_LENGTH)
     if not query:
         return []
     try:
@@ -52,9 +55,12 @@ def search_pages(raw_query: str | None, language: str) -> list[Page]:
     )
     backend = get_search_backend()
     try:
-        results = backend.search(query, pages)[:MAX_RESULTS]
-        return [page.specific for page in results]
+        # A savepoint, so that a refused query leaves PostgreSQL's
+        # transaction usable for the rest of the page.
+        with transaction.atomic():
+            results = list(backend.search(query, pages)[:MAX_RESULTS])
     except DatabaseError:
-        # SQLite's full-text engine rejects some punctuation ('">' and the
-        # like) as query syntax: such a query finds nothing instead of a 500.
+        # Last line of defence: search_words leaves no query syntax, but a
+        # backend that still refuses the query finds nothing instead of a 500.
         return []
+    return [page.specific for page in results]

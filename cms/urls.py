@@ -10,11 +10,15 @@ from wagtail.documents import urls as wagtaildocs_urls
 from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
+from cms.api import views as api_views
 
 urlpatterns = [
     # The API has no language prefix (?lang= / Accept-Language) and must come
     # before Wagtail's catch-all.
     path("api/v1/", include("cms.api.urls")),
+    # Any other path under /api/ is the API's JSON 404, never a redirect to a
+    # language-prefixed HTML page.
+    re_path(r"^api(?:/|$)", api_views.NotFoundView.as_view()),
     path("healthz", views.healthz),
     path("admin/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("admin/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
@@ -29,6 +33,13 @@ urlpatterns = [
     # One-click unsubscribe (RFC 8058) has no language prefix.
     *advocacy_urls.unprefixed_urlpatterns,
 ]
+
+# Under /api/ every error is the API's JSON envelope, also where no DRF view
+# answers (an unexpected exception, a path under /api/ no view matches).
+handler400 = "cms.api.errors.bad_request"
+handler403 = "cms.api.errors.permission_denied"
+handler404 = "cms.api.errors.page_not_found"
+handler500 = "cms.api.errors.server_error"
 
 if settings.DEBUG:
     # Development serves uploads itself, with the headers production's proxy

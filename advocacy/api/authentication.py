@@ -17,6 +17,8 @@ from advocacy.tokens import (
     SubscriberGone,
     TokenError,
     TokenExpired,
+    TokenSuperseded,
+    TokenUsed,
     read_token,
 )
 
@@ -30,6 +32,10 @@ class TokenRefused(exceptions.AuthenticationFailed):
             self.error_code = "token_expired"
         elif isinstance(error, SubscriberGone):
             self.error_code = "subscription_gone"
+        elif isinstance(error, TokenUsed):
+            self.error_code = "token_used"
+        elif isinstance(error, TokenSuperseded):
+            self.error_code = "token_superseded"
         else:
             self.error_code = "token_invalid"
 
@@ -79,6 +85,8 @@ class SubscriberTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": (
                 "The token from the preferences link of any Faro email (or the "
-                "`manage_token` answered by `subscriptions/confirm/`). Never put it in a URL."
+                "`manage_token` answered by `subscriptions/confirm/` and by each change). "
+                "A change replaces it: the answer to PATCH carries the new one. "
+                "Never put it in a URL."
             ),
         }

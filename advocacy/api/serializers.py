@@ -202,3 +202,12 @@ class SubscriptionSerializer(ChoicesSerializer):
                 else None
             ),
         }
+
+
+class ChangedSubscriptionSerializer(SubscriptionSerializer):
+    """The answer to a change: the subscription and the management token that replaces the old."""
+
+    manage_token = serializers.CharField(
+        read_only=True,
+        help_text="The new token for `Authorization: Bearer`; the one used for the change no longer works.",
+    )

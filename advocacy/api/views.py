@@ -26,11 +26,11 @@ from advocacy.api.authentication import (
     TokenRefused,
 )
 from advocacy.models import AlertPage, Area, Topic
+from advocacy.subscriber_tasks import queue_sign_up
 from advocacy.subscriptions import (
     SubscriptionError,
     confirm,
     make_choices,
-    subscribe,
     unsubscribe,
     update_preferences,
 )
@@ -250,7 +250,8 @@ class SubscriptionCreate(APIView):
         data = api.SubscribeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            subscribe(data.validated_data["email"], _choices(data.validated_data))
+            # Queued for the worker: the same path for a known and a new address.
+            queue_sign_up(data.validated_data["email"], _choices(data.validated_data))
         except SubscriptionError as exc:
             raise ValidationError({"email": [str(exc)]}) from None
         body = {"status": "accepted", "message": ACCEPTED_MESSAGE}
@@ -263,7 +264,14 @@ class SubscriptionConfirm(APIView):
     throttle_scope = "subscriptions-confirm"
     authentication_classes: list = []
 
-    @extend_schema(request=api.ConfirmSerializer, responses={200: api.ConfirmedSerializer})
+    @extend_schema(
+        request=api.ConfirmSerializer,
+        responses={200: api.ConfirmedSerializer},
+        description=(
+            "A confirmation token works once: a second use answers 400 `token_used` "
+            "and changes nothing."
+        ),
+    )
     def post(self, request):
         data = api.ConfirmSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -297,12 +305,23 @@ class SubscriptionMe(APIView):
     def get(self, request):
         return _no_store(Response(api.SubscriptionSerializer(request.auth).data))
 
-    @extend_schema(request=api.SubscriptionSerializer, responses={200: api.SubscriptionSerializer})
+    @extend_schema(
+        request=api.SubscriptionSerializer,
+        responses={200: api.ChangedSubscriptionSerializer},
+        description=(
+            "A change replaces the management token: the one sent stops working and "
+            "`manage_token` in the answer is the new one."
+        ),
+    )
     def patch(self, request):
         data = api.SubscriptionSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         subscriber = update_preferences(request.auth, _choices(data.validated_data, request.auth))
-        return _no_store(Response(api.SubscriptionSerializer(subscriber).data))
+        body = {
+            **api.SubscriptionSerializer(subscriber).data,
+            "manage_token": make_token(subscriber, MANAGE),
+        }
+        return _no_store(Response(body))
 
     @extend_schema(
         responses={204: OpenApiResponse(description="Unsubscribed: nothing more is sent.")},

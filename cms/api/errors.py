@@ -1,6 +1,9 @@
-"""One error shape for every 4xx: ``{"error": {"code", "message", "fields"}}``.
+"""One error shape for every API error: ``{"error": {"code", "message", "fields"}}``.
 
-Configured as REST_FRAMEWORK["EXCEPTION_HANDLER"]. ``fields`` maps a field
+Configured as REST_FRAMEWORK["EXCEPTION_HANDLER"] for what DRF views raise,
+and as Django's handler400/403/404/500 (cms.urls) for what happens outside
+them (an unexpected exception, a path no view answers), which under /api/
+answer the same envelope in JSON and elsewhere Django's usual pages. ``fields`` maps a field
 (or query parameter) name to its messages and is empty when the error is not
 about a field. An exception may carry ``error_code`` (a stable machine code
 that overrides DRF's) and ``extra`` (more keys for the envelope, e.g. the
@@ -10,7 +13,8 @@ supported languages).
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -72,3 +76,50 @@ def exception_handler(exc, context):
         fields = {}
     response.data = envelope(code, message, fields, **getattr(exc, "extra", {}))
     return response
+
+
+# --- Django's error handlers (cms.urls) ------------------------------------
+
+API_PREFIX = "/api/"
+
+
+def _is_api(request) -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def _json_error(status_code: int, code: str, message: str) -> JsonResponse:
+    response = JsonResponse(envelope(code, message), status=status_code)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def bad_request(request, exception, template_name="400.html"):
+    """handler400: the envelope under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        return _json_error(400, "bad_request", "The request is not valid.")
+    return defaults.bad_request(request, exception, template_name)
+
+
+def permission_denied(request, exception, template_name="403.html"):
+    """handler403: the envelope under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        return _json_error(
+            403, "permission_denied", "You do not have permission to perform this action."
+        )
+    return defaults.permission_denied(request, exception, template_name)
+
+
+def page_not_found(request, exception, template_name="404.html"):
+    """handler404: the envelope under /api/, Django's page elsewhere."""
+    if _is_api(request):
+        return _json_error(404, "not_found", "No API endpoint at this address. See /api/v1/docs/.")
+    return defaults.page_not_found(request, exception, template_name)
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: the envelope under /api/ (no detail of what failed), Django's page elsewhere."""
+    if _is_api(request):
+        return _json_error(
+            500, "server_error", "Something went wrong on our side. Please try again later."
+        )
+    return defaults.server_error(request, template_name)

@@ -1,7 +1,9 @@
-"""Throttles for the API's writes, counted in the shared cache.
+"""Throttles for the API's subscription endpoints, counted in the shared cache.
 
-Both classes apply only to views that set ``throttle_scope`` (reads are
-served from cache and are not throttled). Rates come from
+Both classes apply only to views that set ``throttle_scope`` (the public
+reads are served from cache and are not throttled), to every method but
+OPTIONS (a CORS preflight does nothing): a subscriber's own reads
+(``GET subscriptions/me/``) count too. Rates come from
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: ``<scope>`` per client address and
 ``<scope>-email`` per email address named in the body. Counting uses
 advocacy.ratelimit, whose cache keys hold keyed hashes, never an address.
@@ -34,7 +36,7 @@ class _WindowThrottle(BaseThrottle):
 
     def allow_request(self, request, view):
         scope = getattr(view, "throttle_scope", None)
-        if not scope or request.method in ("GET", "HEAD", "OPTIONS"):
+        if not scope or request.method == "OPTIONS":
             return True
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(scope + self.suffix)
         identifier = self.identifier(request)

@@ -24,6 +24,7 @@ from know_your_rights.blocks import cited_hotlines, cited_statements
 from know_your_rights.guides import sources_for
 from know_your_rights.models import GuidePage, Hotline, PolicyStatement
 from know_your_rights.review import needs_review_map, source_changed_map
+from know_your_rights.search_terms import search_words
 
 # Larger ids cannot be in the database (and would overflow its integer type).
 MAX_ID = 2**63 - 1
@@ -115,9 +116,14 @@ class GuideList(LocalizedListMixin, generics.ListAPIView):
             row[0] for row in choose_versions(rows, context["language_id"], context["default_id"])
         ]
         if query.get("q"):
-            matched = {
-                page.pk for page in GuidePage.objects.filter(pk__in=chosen).search(query["q"])
-            }
+            # Words only: quotes, parentheses and other full-text syntax would
+            # make the database refuse the query (a 500).
+            words = search_words(query["q"], GuideQuery().fields["q"].max_length)
+            matched = (
+                {page.pk for page in GuidePage.objects.filter(pk__in=chosen).search(words)}
+                if words
+                else set()
+            )
             chosen = [pk for pk in chosen if pk in matched]
         return chosen
 

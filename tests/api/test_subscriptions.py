@@ -10,9 +10,17 @@ from django.core import signing
 from django.test import override_settings
 from rest_framework.settings import api_settings
 
-from advocacy.models import Subscriber, SuppressedAddress
+from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
+from advocacy.seed import load_areas_and_topics
 from advocacy.tokens import CONFIRM, MANAGE, make_token
 from tests.advocacy.alert_support import ensure_areas
+from tests.advocacy.subscriber_factories import (
+    mails_to,
+    make_subscriber,
+    start_mail_server,
+    start_mail_worker,
+    text_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,28 +33,58 @@ def post(client, url, data, **extra):
     return client.post(url, json.dumps(data), content_type="application/json", **extra)
 
 
-def confirm_token_from(mailoutbox) -> str:
-    [message] = mailoutbox
-    assert message.to == ["ana@example.org"]
-    return re.search(r"/subscribe/confirm/([^/\s]+)/", message.body).group(1)
+@pytest.fixture(scope="module")
+def smtp_server():
+    server = start_mail_server()
+    yield server
+    server.stop()
 
 
-def test_a_partner_subscribes_confirms_changes_and_leaves(client, mailoutbox):
-    ensure_areas()
+@pytest.fixture(scope="module")
+def mail_worker(django_db_setup, django_db_blocker, smtp_server):
+    with django_db_blocker.unblock():
+        worker = start_mail_worker(smtp_server)
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def smtp(smtp_server, mail_worker, transactional_db):
+    """Mail as in production: sent by a real worker to a real SMTP server."""
+    smtp_server.handler.reset()
+    load_areas_and_topics(Area, Topic)  # a transactional test starts with empty tables
+    return smtp_server.handler
+
+
+def confirm_token_from(received) -> str:
+    return re.search(r"/subscribe/confirm/([^/\s]+)/", text_of(received)).group(1)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_partner_subscribes_confirms_changes_and_leaves(client, smtp):
     response = post(
         client,
         SUBSCRIBE,
         {"email": "Ana@Example.org", "language": "es", "areas": ["sunset-park"], "digest": True},
     )
     assert response.status_code == 202 and response["Cache-Control"] == "no-store"
+    [received] = mails_to(smtp, "ana@example.org")
     subscriber = Subscriber.objects.for_email("ana@example.org").get()
     assert subscriber.status == Subscriber.Status.PENDING and subscriber.wants_digest
 
-    confirmed = post(client, CONFIRM_URL, {"token": confirm_token_from(mailoutbox)})
+    token = confirm_token_from(received)
+    confirmed = post(client, CONFIRM_URL, {"token": token})
     assert confirmed.status_code == 200, confirmed.content
     manage = confirmed.json()["manage_token"]
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.ACTIVE
+
+    # The confirmation token works once and hands out nothing the second time.
+    again = post(client, CONFIRM_URL, {"token": token})
+    assert again.status_code == 400
+    assert again.json()["error"]["code"] == "token_used"
+    assert "already been used" in again.json()["error"]["message"]
+    assert "manage_token" not in again.content.decode()
 
     auth = {"HTTP_AUTHORIZATION": f"Bearer {manage}"}
     me = client.get(ME, **auth).json()
@@ -57,6 +95,7 @@ def test_a_partner_subscribes_confirms_changes_and_leaves(client, mailoutbox):
     assert changed.status_code == 200
     assert changed.json()["topics"] == ["ice-activity"] and changed.json()["language"] == "ar"
     assert changed.json()["areas"] == ["sunset-park"]  # untouched by a partial change
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {changed.json()['manage_token']}"}
 
     assert client.delete(ME, **auth).status_code == 204
     assert not Subscriber.objects.filter(pk=subscriber.pk).exists()
@@ -65,10 +104,40 @@ def test_a_partner_subscribes_confirms_changes_and_leaves(client, mailoutbox):
     assert gone.status_code == 401 and gone.json()["error"]["code"] == "subscription_gone"
 
 
-def test_the_answer_is_the_same_whether_or_not_the_address_is_known(client, mailoutbox):
+def test_a_change_replaces_the_bearer_token(client):
+    subscriber = make_subscriber("ana@example.org", language="es")
+    old = {"HTTP_AUTHORIZATION": f"Bearer {make_token(subscriber, MANAGE)}"}
+    changed = client.patch(ME, json.dumps({"language": "fr"}), "application/json", **old)
+    assert changed.status_code == 200
+    new = {"HTTP_AUTHORIZATION": f"Bearer {changed.json()['manage_token']}"}
+    assert client.get(ME, **new).json()["language"] == "fr"
+    for request in (
+        lambda: client.get(ME, **old),
+        lambda: client.patch(ME, json.dumps({"language": "pl"}), "application/json", **old),
+        lambda: client.delete(ME, **old),
+    ):
+        refused = request()
+        assert refused.status_code == 401
+        assert refused.json()["error"]["code"] == "token_superseded"
+    subscriber.refresh_from_db()
+    assert subscriber.language == "fr"
+
+
+def test_reading_the_subscription_is_throttled(client):
+    subscriber = make_subscriber("ana@example.org")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(subscriber, MANAGE)}"}
+    with override_settings(REST_FRAMEWORK=_rates(**{"subscriptions-manage": "3/hour"})):
+        statuses = [client.get(ME, **auth).status_code for _ in range(4)]
+        assert statuses == [200, 200, 200, 429]
+        throttled = client.get(ME, **auth)
+        assert throttled.json()["error"]["code"] == "throttled"
+        assert int(throttled["Retry-After"]) > 0
+
+
+def test_the_answer_is_the_same_whether_or_not_the_address_is_known(client):
+    make_subscriber("known@example.org")
     data = {"email": "known@example.org", "language": "en"}
     first = post(client, SUBSCRIBE, data)
-    Subscriber.objects.for_email("known@example.org").update(status=Subscriber.Status.ACTIVE)
     again = post(client, SUBSCRIBE, data)
     new = post(client, SUBSCRIBE, {"email": "new@example.org", "language": "en"})
     assert first.status_code == again.status_code == new.status_code == 202

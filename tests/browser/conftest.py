@@ -224,6 +224,34 @@ def live_site(exit_page_url):
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    # Sign-up mails are sent by a worker, as in production (embedded broker
+    # in the site's own var folder).
+    worker_log_path = var_dir / "worker.log"
+    with worker_log_path.open("wb") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "cms",
+                "worker",
+                "--queues",
+                "urgent,default",
+                "--concurrency",
+                "1",
+                "--loglevel",
+                "INFO",
+                "--without-heartbeat",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     site = LiveSite(url=url, exit_url=exit_page_url, outbox=outbox, log_path=log_path, env=env)
     try:
         deadline = time.monotonic() + 60
@@ -237,15 +265,25 @@ def live_site(exit_page_url):
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
+        while "ready." not in worker_log_path.read_text(errors="replace"):
+            if worker.poll() is not None or time.monotonic() > deadline + 60:
+                raise RuntimeError(f"worker not ready:\n{worker_log_path.read_text()}")
+            time.sleep(0.2)
         yield site
     finally:
-        if server.poll() is None:
-            os.killpg(server.pid, 15)
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, 9)
-                server.wait()
+        for process in (server, worker):
+            if process.poll() is None:
+                # The worker's main process stops its pool itself (signalling
+                # its whole group leaves it hanging); gunicorn takes the group.
+                if process is worker:
+                    process.terminate()
+                else:
+                    os.killpg(process.pid, 15)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, 9)
+                    process.wait()
         build.cleanup()
 
 
