@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext
 
@@ -27,11 +27,22 @@ def validate_partial_date(year: int | None, month: int | None, day: int | None) 
         datetime.date(year, month, day)  # raises ValueError for 31 February
 
 
-def format_partial_date(year: int | None, month: int | None, day: int | None) -> str:
-    """The date as much as it is known, in the active language.
+def format_partial_date(
+    year: int | None, month: int | None, day: int | None, language: str | None = None
+) -> str:
+    """The date as much as it is known, in `language` (default: the active language).
 
     `2017` becomes "2017 (day not given)"; no year at all says "date not given".
+    The API passes the language a partner asked for with `?lang=`, which the
+    locale middleware never activates.
     """
+    if language:
+        with translation.override(language):
+            return _format_partial_date(year, month, day)
+    return _format_partial_date(year, month, day)
+
+
+def _format_partial_date(year: int | None, month: int | None, day: int | None) -> str:
     if year is None:
         return gettext("date not given")
     if month is None:

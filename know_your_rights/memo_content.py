@@ -23,10 +23,18 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 from wagtail.log_actions import log
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, PageLogEntry
+from wagtail_localize.models import (
+    StringSegment,
+    StringTranslation,
+    Translation,
+    TranslationLog,
+    TranslationSource,
+)
 
 from know_your_rights.models import GuideIndexPage, GuidePage, PolicySource, PolicyStatement
 from know_your_rights.roles import assign_legal_review
+from know_your_rights.terms import review_note
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"
 TRANSLATIONS_DIR = SEED_DIR / "translations"
@@ -37,6 +45,8 @@ BLOCK_ID_NAMESPACE = uuid.UUID("6f1c1f5e-3a8e-4d35-9c52-2b9c1e0f7a11")
 ARTICLE_TITLE = "NYPD Officers 'Want To Cooperate With ICE,' Union President Says"
 MEMO_TITLE = "Memo from the NYPD Police Commissioner on the NYPD's immigration-related policies"
 MEMO_ATTRIBUTION = "NYPD policy as stated in the Police Commissioner's 2017 memo"
+# Names that stay as they are in every language (a translation equal to the English is right).
+NAMES_KEPT_AS_IS = {"Patch"}
 
 
 def _data_file_text(name: str) -> str:
@@ -64,6 +74,17 @@ SOURCES = [
         "text_attribution": "Excerpts Faro cites, word for word. The article gives no date.",
     },
 ]
+
+# Reported claims, each said as the source says it, with its source and its scope.
+FINGERPRINTS_REPORTED = (
+    "El Grito, an immigrant advocacy group in Sunset Park, wrote in a letter quoted by Patch "
+    "that every arrest produces fingerprints that are sent to federal law enforcement officials."
+)
+SMALL_OFFENSES_REPORTED = (
+    "Patch reported that under President Trump, small offenses on a person's record, like "
+    "selling on the street or not paying the subway fare, can raise the risk of deportation "
+    "for people without papers."
+)
 
 STATEMENTS = [
     {
@@ -111,9 +132,10 @@ STATEMENTS = [
             "lawfully-issued visa."
         ),
         "summary": (
-            "The NYPD does not enforce civil immigration law. It does not act on ICE "
-            "administrative warrants. It does not arrest people only for an immigration "
-            "violation, such as staying after a visa ends."
+            "The NYPD does not enforce civil immigration law. It does not enforce "
+            "administrative warrants from ICE agents or from federal immigration judges when "
+            "they concern only a civil immigration violation. For example, it does not arrest "
+            "or hold people for an immigration violation such as staying after a visa ends."
         ),
         "as_of_year": 2017,
     },
@@ -130,9 +152,11 @@ STATEMENTS = [
             "watch list and a judicial warrant has been issued."
         ),
         "summary": (
-            "The NYPD holds a person for federal immigration authorities only in a few "
-            "cases. A judge must have signed a warrant. The person must have been convicted "
-            "of a violent or serious felony, or be on the terrorist watch list."
+            "A detainer is a request from federal immigration authorities to hold a person. "
+            "The NYPD honors federal immigration detainers when there is a risk to public "
+            "safety. Under New York City law, it holds for federal authorities people in its "
+            "custody who have been convicted of a violent or serious felony, or who are on "
+            "the terrorist watch list and a judicial warrant has been issued."
         ),
         "as_of_year": 2017,
     },
@@ -151,8 +175,8 @@ STATEMENTS = [
             "Legal Bureau at 646-610-5400."
         ),
         "summary": (
-            "The NYPD Criminal Justice Bureau reviews each request from federal immigration "
-            "authorities to hold a person. It does this with the NYPD Legal Bureau."
+            "The NYPD Criminal Justice Bureau has the task of reviewing federal immigration "
+            "detainer requests. It consults the NYPD Legal Bureau."
         ),
         "as_of_year": 2017,
         "named_contact": (
@@ -171,7 +195,7 @@ STATEMENTS = [
         "quote": (
             "Every arrest produces fingerprints that are sent to federal law enforcement officials"
         ),
-        "summary": "After every arrest, the fingerprints are sent to federal law enforcement.",
+        "summary": FINGERPRINTS_REPORTED,
     },
     {
         "key": "broken-windows-risk",
@@ -182,10 +206,7 @@ STATEMENTS = [
             "With small crimes like these on their records, undocumented immigrants are "
             "more vulnerable to deportation under Trump."
         ),
-        "summary": (
-            "Arrests for small offenses, like selling on the street or not paying the "
-            "subway fare, can raise the risk of deportation for people without papers."
-        ),
+        "summary": SMALL_OFFENSES_REPORTED,
     },
     {
         "key": "ice-raids-anywhere",
@@ -199,11 +220,41 @@ STATEMENTS = [
             "That can still happen."
         ),
         "summary": (
-            "Federal immigration agents can still make arrests anywhere in the city. The "
-            "NYPD policy does not stop them."
+            "Anna Law of Brooklyn College told Patch that federal immigration authorities "
+            "can still carry out raids anywhere in the city."
         ),
     },
 ]
+
+# What earlier versions of the seed wrote. A statement that still says one of
+# these was never edited by a person, so a new run may bring it up to date.
+EARLIER_SEED_SUMMARIES = {
+    "no-civil-enforcement": [
+        "The NYPD does not enforce civil immigration law. It does not act on ICE administrative "
+        "warrants. It does not arrest people only for an immigration violation, such as staying "
+        "after a visa ends."
+    ],
+    "detainers-narrow": [
+        "The NYPD holds a person for federal immigration authorities only in a few cases. A "
+        "judge must have signed a warrant. The person must have been convicted of a violent or "
+        "serious felony, or be on the terrorist watch list."
+    ],
+    "detainer-review": [
+        "The NYPD Criminal Justice Bureau reviews each request from federal immigration "
+        "authorities to hold a person. It does this with the NYPD Legal Bureau."
+    ],
+    "fingerprints-shared": [
+        "After every arrest, the fingerprints are sent to federal law enforcement."
+    ],
+    "broken-windows-risk": [
+        "Arrests for small offenses, like selling on the street or not paying the subway fare, "
+        "can raise the risk of deportation for people without papers."
+    ],
+    "ice-raids-anywhere": [
+        "Federal immigration agents can still make arrests anywhere in the city. The NYPD "
+        "policy does not stop them."
+    ],
+}
 
 INDEX = {
     "title": "Know your rights",
@@ -232,8 +283,19 @@ def _steps(heading, steps):
 
 ICE_IS_NOT_NYPD = _callout(
     "ICE is not the NYPD",
-    "ICE agents work for the federal government. The NYPD policy does not stop them.",
+    "ICE agents are federal agents, not NYPD officers. The memo is about what the NYPD does. "
+    "Anna Law of Brooklyn College told Patch that federal immigration authorities can still "
+    "carry out raids anywhere in the city.",
     "ice-raids-anywhere",
+)
+
+# The memo's two sentences on detainers, with their conditions and groups, and no "only".
+DETAINERS_RIGHT = _right(
+    "The NYPD said it honors federal immigration detainers when there is a risk to public "
+    "safety. It holds for federal authorities people in its custody who have been convicted "
+    "of a violent or serious felony, or who are on the terrorist watch list and a judicial "
+    "warrant has been issued.",
+    "detainers-narrow",
 )
 
 GUIDES = [
@@ -247,8 +309,8 @@ GUIDES = [
         ),
         "body": [
             _right(
-                "You can ask the police for help. They should not ask about your "
-                "immigration status.",
+                "You can ask the police for help. The NYPD said it does not ask victims, "
+                "witnesses or people who ask for help about their immigration status.",
                 "no-status-questions",
                 say="I need help. I am a victim of a crime.",
                 avoid="Do not stay silent about a crime only because you fear questions "
@@ -287,7 +349,7 @@ GUIDES = [
                 ],
             ),
             _right(
-                "If you ask the police for help, they should not ask about your "
+                "If you ask the police for help, the NYPD said it does not ask about your "
                 "immigration status.",
                 "no-status-questions",
                 on_card=False,
@@ -299,28 +361,28 @@ GUIDES = [
         "title": "NYPD and ICE: warrants and detainers",
         "situation": "You worry that the police will hand you to immigration agents (ICE).",
         "summary": (
-            "The NYPD said it does not enforce civil immigration law. It holds people for "
-            "ICE only in a few cases, and only with a warrant signed by a judge."
+            "The NYPD said it does not enforce civil immigration law, including administrative "
+            "warrants from ICE agents or federal immigration judges. It said it honors federal "
+            "immigration detainers when there is a risk to public safety."
         ),
         "body": [
             _right(
-                "The NYPD does not arrest people only for an immigration violation.",
+                "The NYPD said it does not arrest or hold people for an immigration violation "
+                "such as staying after a visa ends.",
                 "no-civil-enforcement",
                 say="Are you from the NYPD or from ICE?",
             ),
             _right(
-                "The NYPD does not act on ICE administrative warrants.",
+                "The NYPD said it does not enforce administrative warrants from ICE agents or "
+                "from federal immigration judges when they concern only a civil immigration "
+                "violation.",
                 "no-civil-enforcement",
             ),
-            _right(
-                "The NYPD holds a person for ICE only with a warrant signed by a judge, and "
-                "only in a few cases.",
-                "detainers-narrow",
-            ),
+            DETAINERS_RIGHT,
             _callout(
                 "Who decides",
-                "The NYPD Criminal Justice Bureau reviews each ICE request to hold a person. "
-                "It works with the NYPD Legal Bureau.",
+                "The NYPD Criminal Justice Bureau reviews federal immigration detainer "
+                "requests. It consults the NYPD Legal Bureau.",
                 "detainer-review",
             ),
             ICE_IS_NOT_NYPD,
@@ -331,26 +393,15 @@ GUIDES = [
         "title": "If you are arrested: your fingerprints",
         "situation": "The police arrest you, even for something small.",
         "summary": (
-            "After every arrest, the fingerprints go to federal law enforcement. Small "
-            "arrests can raise the risk of deportation."
+            "El Grito, an immigrant advocacy group, wrote that every arrest produces "
+            "fingerprints that are sent to federal law enforcement. Patch reported that small "
+            "offenses can raise the risk of deportation for people without papers. Neither "
+            "is NYPD policy."
         ),
         "body": [
-            _callout(
-                "Your fingerprints",
-                "Every arrest produces fingerprints. They are sent to federal law enforcement.",
-                "fingerprints-shared",
-            ),
-            _callout(
-                "Small arrests matter",
-                "Arrests for small offenses, like selling on the street or not paying the "
-                "subway fare, can raise the risk of deportation.",
-                "broken-windows-risk",
-            ),
-            _right(
-                "The NYPD holds a person for ICE only with a warrant signed by a judge, and "
-                "only in a few cases.",
-                "detainers-narrow",
-            ),
+            _callout("Your fingerprints", FINGERPRINTS_REPORTED, "fingerprints-shared"),
+            _callout("Small arrests matter", SMALL_OFFENSES_REPORTED, "broken-windows-risk"),
+            DETAINERS_RIGHT,
             _right(
                 "You can use your IDNYC card as ID if you get a summons or a desk "
                 "appearance ticket.",
@@ -376,12 +427,22 @@ class SeedError(Exception):
 
 @dataclass
 class SeedReport:
-    """What one run created; all zero on a second run."""
+    """What one run did; `created` and `updated` are empty on a second run.
+
+    `kept` lists seeded content a person has changed since the seed wrote it:
+    the seed leaves it alone rather than overwrite an editor or a translator.
+    """
 
     created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
 
     def add(self, what: str) -> None:
         self.created.append(what)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
 
 
 def load_translations(language_code: str) -> dict[str, str]:
@@ -394,6 +455,8 @@ def load_translations(language_code: str) -> dict[str, str]:
 def english_strings() -> list[str]:
     """Every English string a translator must provide, in a stable order."""
     strings: list[str] = [INDEX["title"], INDEX["intro"]]
+    for source in SOURCES:
+        strings += [source["title"], source["issuer"], source["text_attribution"]]
     for statement in STATEMENTS:
         strings += [statement["attribution"], statement["summary"]]
         if statement.get("named_contact"):
@@ -451,14 +514,30 @@ def _publish_imported_page(page: Page) -> None:
     )
 
 
-def load_sources_and_statements(report: SeedReport) -> dict[str, PolicyStatement]:
-    """The two sources and their English statements; existing rows are left alone."""
+def _seed_wrote_last(page: Page) -> bool:
+    """Whether the page's current content is what the seed published (no person edited it)."""
+    if page.latest_revision_id is None or page.latest_revision_id != page.live_revision_id:
+        return False
+    return PageLogEntry.objects.filter(
+        page=page, action=ADMINISTRATIVE_IMPORT, revision_id=page.latest_revision_id
+    ).exists()
+
+
+def load_sources_and_statements(
+    report: SeedReport,
+) -> tuple[list[PolicySource], dict[str, PolicyStatement]]:
+    """The two sources and their English statements.
+
+    A statement whose summary is still one an earlier seed wrote is brought up
+    to date; one a person has edited is kept as it is (and reported).
+    """
     english = Locale.get_default()
     sources = {}
     for data in SOURCES:
-        source = PolicySource.objects.filter(title=data["title"]).first()
+        source = PolicySource.objects.filter(title=data["title"], locale=english).first()
         if source is None:
             source = PolicySource.objects.create(
+                locale=english,
                 title=data["title"],
                 issuer=data["issuer"],
                 date_year=data["date_year"],
@@ -485,12 +564,23 @@ def load_sources_and_statements(report: SeedReport) -> dict[str, PolicyStatement
                 named_contact_phone=data.get("named_contact_phone", ""),
             )
             report.add(f"statement {statement.key}")
+        elif statement.summary != data["summary"]:
+            if statement.summary in EARLIER_SEED_SUMMARIES.get(data["key"], []):
+                statement.summary = data["summary"]
+                statement.save(update_fields=["summary"])
+                report.updated.append(f"statement {statement.key}")
+            else:
+                report.kept.append(f"statement {statement.key}")
         statements[data["key"]] = statement
-    return statements
+    return list(sources.values()), statements
 
 
 def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement]) -> list[Page]:
-    """The English guide index and guides, published as an administrative import."""
+    """The English guide index and guides, published as an administrative import.
+
+    A guide the seed published last and whose text has changed in the seed is
+    published again with the new text; one a person has edited is kept.
+    """
     english = Locale.get_default()
     home = Page.objects.get(depth=2, locale=english).specific
     index = GuideIndexPage.objects.child_of(home).filter(slug=INDEX["slug"]).first()
@@ -500,38 +590,67 @@ def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement
         _publish_imported_page(index)
         report.add("page guides")
     assign_legal_review(index)
-    pages: list[Page] = [index]
+    pages: list[Page] = [GuideIndexPage.objects.get(pk=index.pk)]
     for guide in GUIDES:
+        wanted = {
+            "title": guide["title"],
+            "situation": guide["situation"],
+            "summary": guide["summary"],
+        }
+        body = _stream_data(guide, statements)
         page = GuidePage.objects.child_of(index).filter(slug=guide["slug"]).first()
         if page is None:
-            page = GuidePage(
-                title=guide["title"],
-                slug=guide["slug"],
-                situation=guide["situation"],
-                summary=guide["summary"],
-                body=_stream_data(guide, statements),
-            )
+            page = GuidePage(slug=guide["slug"], body=body, **wanted)
             index.add_child(instance=page)
             _publish_imported_page(page)
             report.add(f"page {guide['slug']}")
-        pages.append(page)
+        elif any(getattr(page, name) != value for name, value in wanted.items()) or (
+            list(page.body.raw_data) != body
+        ):
+            if _seed_wrote_last(page):
+                for name, value in wanted.items():
+                    setattr(page, name, value)
+                page.body = body
+                _publish_imported_page(page)
+                report.updated.append(f"page {guide['slug']}")
+            else:
+                report.kept.append(f"page {guide['slug']}")
+        # Fresh from the database: wagtail-localize compares the page as stored
+        # with its last extracted source, and the copy in hand is stale after publishing.
+        pages.append(GuidePage.objects.get(pk=page.pk))
     return pages
 
 
 def translate(obj, locale: Locale, strings: dict[str, str], report: SeedReport) -> None:
-    """Create `obj`'s translation into `locale` through wagtail-localize.
+    """Create or bring up to date `obj`'s translation into `locale` through wagtail-localize.
 
-    Every string segment gets a machine-type StringTranslation, so the
-    translation editor shows them and a later sync keeps them. Does nothing if
-    the translation exists already.
+    Every string segment gets a machine-type StringTranslation whose note (the
+    "Translated with …" line translators see beside each segment in the
+    translation editor) names the term-base renderings the segment needs and
+    the modality rule. A seeded StringTranslation whose text changed in the
+    seed is replaced; one a translator wrote is kept. The translation is
+    saved again only when its source or one of its strings changed, so a
+    second run writes nothing; each save makes it "needs review" again.
     """
-    if obj.has_translation(locale):
-        return
     # wagtail-localize publishes a translated page on commit; committing each
     # translation on its own lets that happen before the next child page is
     # added (a publish after that would write back a stale child count).
     with transaction.atomic():
-        _translate(obj, locale, strings)
+        source, _created = TranslationSource.update_or_create_from_instance(obj)
+        exists = obj.has_translation(locale)
+        changed = _write_string_translations(source, locale, strings, report)
+        behind = (
+            exists
+            and not TranslationLog.objects.filter(
+                source=source, locale=locale, created_at__gte=source.last_updated_at
+            ).exists()
+        )
+        if exists and not changed and not behind:
+            return
+        translation, _created = Translation.objects.get_or_create(
+            source=source, target_locale=locale
+        )
+        translation.save_target(publish=True)
     target = obj.get_translation(locale)
     if isinstance(target, Page):
         log(
@@ -540,49 +659,63 @@ def translate(obj, locale: Locale, strings: dict[str, str], report: SeedReport) 
             data={"command": "load_memo_content"},
             revision=target.latest_revision,
         )
-    report.add(f"{locale.language_code} {obj}")
+    (report.updated if exists else report.created).append(f"{locale.language_code} {obj}")
 
 
-def _translate(obj, locale: Locale, strings: dict[str, str]) -> None:
-    from wagtail_localize.models import (
-        StringSegment,
-        StringTranslation,
-        Translation,
-        TranslationSource,
+def _is_seeded(string_translation) -> bool:
+    return string_translation.translation_type == StringTranslation.TRANSLATION_TYPE_MACHINE and (
+        string_translation.tool_name.startswith(TOOL_NAME)
     )
 
-    source, _created = TranslationSource.get_or_create_from_instance(obj)
-    translation, _created = Translation.objects.get_or_create(source=source, target_locale=locale)
+
+def _write_string_translations(source, locale: Locale, strings: dict[str, str], report) -> bool:
+    """One StringTranslation per segment of `source`; True if any text was written."""
+    changed = False
+    code = locale.language_code
     for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
         text = segment.string.data
         if text not in strings:
             raise SeedError(
-                f"No {locale.language_code} translation for {text!r} "
-                f"(add it to {TRANSLATIONS_DIR / (locale.language_code + '.json')})"
+                f"No {code} translation for {text!r} (add it to {TRANSLATIONS_DIR / (code + '.json')})"
             )
-        StringTranslation.objects.get_or_create(
-            translation_of=segment.string,
-            locale=locale,
-            context=segment.context,
-            defaults={
-                "data": strings[text],
-                "translation_type": StringTranslation.TRANSLATION_TYPE_MACHINE,
-                "tool_name": TOOL_NAME,
-            },
-        )
-    translation.save_target(publish=True)
+        note = f"{TOOL_NAME}. {review_note(code, text)}"[:255]
+        existing = StringTranslation.objects.filter(
+            translation_of=segment.string, locale=locale, context=segment.context
+        ).first()
+        if existing is None:
+            StringTranslation.objects.create(
+                translation_of=segment.string,
+                locale=locale,
+                context=segment.context,
+                data=strings[text],
+                translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE,
+                tool_name=note,
+            )
+            changed = True
+        elif not _is_seeded(existing):
+            if existing.data != strings[text]:
+                report.kept.append(f"{code} string {text[:40]!r}")
+        elif existing.data != strings[text] or existing.tool_name != note:
+            changed = changed or existing.data != strings[text]
+            existing.data = strings[text]
+            existing.tool_name = note
+            existing.save(update_fields=["data", "tool_name", "updated_at"])
+    return changed
 
 
 def load_memo_content(languages: list[str] | None = None) -> SeedReport:
     """Load the memo-derived sources, statements and guides, then translate them.
 
-    Idempotent: whatever exists is left as it is, so a second run creates and
-    changes nothing. `languages` limits the translations (default: all).
-    Each object is committed on its own, so an interrupted run resumes cleanly.
+    Idempotent: a second run creates and changes nothing. Run on content an
+    earlier version of the seed wrote, it brings that content up to the
+    current seed (English first, then every translation, which then needs
+    review again), except what a person has edited since (`report.kept`).
+    `languages` limits the translations (default: all). Each object is
+    committed on its own, so an interrupted run resumes cleanly.
     """
     report = SeedReport()
     with transaction.atomic():
-        statements = load_sources_and_statements(report)
+        sources, statements = load_sources_and_statements(report)
         pages = load_english_pages(report, statements)
     codes = languages or [code for code, _ in settings.LANGUAGES]
     for code in codes:
@@ -590,7 +723,10 @@ def load_memo_content(languages: list[str] | None = None) -> SeedReport:
             continue
         locale = Locale.objects.get(language_code=code)
         strings = load_translations(code)
-        # Statements first: the guides' choosers then point at the translated ones.
+        # Sources, then statements: the guides' choosers then point at the
+        # translated statements.
+        for source in sources:
+            translate(source, locale, strings, report)
         for statement in statements.values():
             translate(statement, locale, strings, report)
         for page in pages:

@@ -7,6 +7,8 @@ already been negotiated into the active language by the locale middleware
 
 from __future__ import annotations
 
+import contextlib
+
 from django.conf import settings
 from django.utils import translation
 from rest_framework.exceptions import ValidationError
@@ -82,3 +84,31 @@ def _rank(locale_id, language_id, default_id) -> int:
     if locale_id == default_id:
         return 1
     return 2
+
+
+def in_language(code: str | None):
+    """Activate `code` for what is rendered inside (labels, dates); nothing if None.
+
+    API paths carry no language prefix, so `?lang=` is never activated by the
+    locale middleware: serializers use this to answer in the language asked for.
+    """
+    return translation.override(code) if code else contextlib.nullcontext()
+
+
+def versions_in_language(model, objects, language_id: int | None, default_id: int | None) -> dict:
+    """obj.pk → the same thing in the requested language, else in the default
+    language, else `obj` itself; one query for all of `objects`."""
+    objects = list(objects)
+    if not objects:
+        return {}
+    wanted = {pk for pk in (language_id, default_id) if pk is not None}
+    rows = model.objects.filter(
+        translation_key__in={obj.translation_key for obj in objects}, locale_id__in=wanted
+    )
+    by_key = {(row.translation_key, row.locale_id): row for row in rows}
+    return {
+        obj.pk: by_key.get((obj.translation_key, language_id))
+        or by_key.get((obj.translation_key, default_id))
+        or obj
+        for obj in objects
+    }

@@ -3,18 +3,26 @@
 The serializer context carries what was fetched in bulk for the whole
 answer: ``locales`` (locale id → code), ``requested_language``,
 ``needs_review`` ({(model name, pk): bool}) and ``translations``
-(translation_key → {code: id}). Nothing here queries per item.
+(translation_key → {code: id}). Policy sources are looked up in the requested
+language once per answer (``localized_sources``). Nothing here queries per item.
+
+Everything is rendered in the requested language (``?lang=``, else
+Accept-Language): date labels, block labels, kind and status labels.
 """
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from know_your_rights.absolute_urls import page_url
+from know_your_rights.api.language import in_language, versions_in_language
+from know_your_rights.dates import format_partial_date
 from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
+from know_your_rights.review import needs_review_map
 
 
 class PartialDateSerializer(serializers.Serializer):
@@ -23,11 +31,19 @@ class PartialDateSerializer(serializers.Serializer):
     year = serializers.IntegerField(allow_null=True)
     month = serializers.IntegerField(allow_null=True)
     day = serializers.IntegerField(allow_null=True)
-    display = serializers.CharField(help_text="As readers see it, e.g. `2017`.")
+    display = serializers.CharField(
+        help_text="As readers see it, in the requested language, e.g. `2017 (day not given)`."
+    )
 
 
-def partial_date(year, month, day, display) -> dict:
-    return {"year": year, "month": month, "day": day, "display": display}
+def partial_date(year, month, day, language: str | None) -> dict:
+    """A partial date with its label in `language`."""
+    return {
+        "year": year,
+        "month": month,
+        "day": day,
+        "display": format_partial_date(year, month, day, language),
+    }
 
 
 class LocalizedMixin(serializers.Serializer):
@@ -51,6 +67,33 @@ class LocalizedMixin(serializers.Serializer):
     def get_needs_review(self, obj) -> bool:
         return self.context["needs_review"].get((type(obj)._meta.model_name, obj.pk), False)
 
+    def to_representation(self, instance):
+        with in_language(self.context.get("requested_language")):
+            return super().to_representation(instance)
+
+
+def localize_sources(context: dict, sources) -> None:
+    """Find each source in the requested language (one query) and its review flag.
+
+    A translated statement points at the source-language document (the source
+    is a synchronised field); readers get the document's title and
+    description in their language where a translation exists, else the source
+    with `fallback: true`.
+    """
+    found = context.setdefault("localized_sources", {})
+    sources = {source.pk: source for source in sources if source.pk not in found}
+    if not sources:
+        return
+    ids = {code: pk for pk, code in context["locales"].items()}
+    default_id = ids.get(settings.LANGUAGE_CODE)
+    versions = versions_in_language(
+        PolicySource, sources.values(), ids.get(context.get("requested_language")), default_id
+    )
+    found.update(versions)
+    review = context.setdefault("needs_review", {})
+    for pk, flag in needs_review_map(set(versions.values()), default_id).items():
+        review[("policysource", pk)] = flag
+
 
 class TranslationsMixin(serializers.Serializer):
     translations = serializers.SerializerMethodField(
@@ -68,16 +111,45 @@ class TranslationsMixin(serializers.Serializer):
         return self.context["translations"].get(obj.translation_key, {})
 
 
-class PolicySourceSerializer(serializers.ModelSerializer):
+class PolicySourceSerializer(LocalizedMixin, serializers.ModelSerializer):
+    """A document in the requested language where translated (title, issuer,
+    where its text comes from); its full text stays in its own words."""
+
     date = serializers.SerializerMethodField(help_text="When the document was issued.")
 
     class Meta:
         model = PolicySource
-        fields = ["id", "title", "issuer", "date", "url", "text_attribution"]
+        fields = [
+            "id",
+            "title",
+            "issuer",
+            "date",
+            "url",
+            "text_attribution",
+            "language",
+            "fallback",
+            "needs_review",
+        ]
+
+    def to_representation(self, instance):
+        if instance.pk not in self.context.get("localized_sources", {}):
+            localize_sources(self.context, [instance])
+        return super().to_representation(self.context["localized_sources"][instance.pk])
 
     @extend_schema_field(PartialDateSerializer)
     def get_date(self, obj) -> dict:
-        return partial_date(obj.date_year, obj.date_month, obj.date_day, obj.date_display)
+        return partial_date(
+            obj.date_year, obj.date_month, obj.date_day, self.context.get("requested_language")
+        )
+
+
+class PolicyStatementListSerializer(serializers.ListSerializer):
+    """Looks up every statement's source in the requested language at once."""
+
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        localize_sources(self.context, [item.source for item in items])
+        return super().to_representation(items)
 
 
 class PolicyStatementSerializer(LocalizedMixin, serializers.ModelSerializer):
@@ -86,17 +158,27 @@ class PolicyStatementSerializer(LocalizedMixin, serializers.ModelSerializer):
     out_of_date = serializers.BooleanField(
         help_text="Never verified, or its review date has passed: check before relying on it."
     )
+    kind_label = serializers.CharField(
+        source="get_kind_display", help_text="`kind` as readers see it, in the requested language."
+    )
+    status_label = serializers.CharField(
+        source="get_status_display",
+        help_text="`status` as readers see it, in the requested language.",
+    )
 
     class Meta:
         model = PolicyStatement
+        list_serializer_class = PolicyStatementListSerializer
         fields = [
             "id",
             "key",
             "kind",
+            "kind_label",
             "attribution",
             "quote",
             "summary",
             "status",
+            "status_label",
             "status_note",
             "as_of",
             "last_verified",
@@ -112,7 +194,9 @@ class PolicyStatementSerializer(LocalizedMixin, serializers.ModelSerializer):
 
     @extend_schema_field(PartialDateSerializer)
     def get_as_of(self, obj) -> dict:
-        return partial_date(obj.as_of_year, obj.as_of_month, obj.as_of_day, obj.as_of_display)
+        return partial_date(
+            obj.as_of_year, obj.as_of_month, obj.as_of_day, self.context.get("requested_language")
+        )
 
 
 class HotlineSerializer(LocalizedMixin, serializers.ModelSerializer):
@@ -189,6 +273,7 @@ def _block_serializer(block_type: str, value_serializer):
         {
             "id": serializers.CharField(),
             "type": serializers.ChoiceField(choices=[block_type]),
+            "label": serializers.CharField(help_text="The block's name in the requested language."),
             "value": value_serializer(),
             "Meta": type("Meta", (), {"ref_name": f"{block_type.title()}Block"}),
         },
@@ -294,6 +379,10 @@ class GuideDetailSerializer(GuideSerializer):
     class Meta(GuideSerializer.Meta):
         fields = GuideSerializer.Meta.fields + ["body", "sources"]
 
+    def to_representation(self, instance):
+        localize_sources(self.context, [entry["source"] for entry in self.context["sources"]])
+        return super().to_representation(instance)
+
     @extend_schema_field(GuideBlockSchema)
     def get_body(self, obj) -> list:
         blocks = []
@@ -304,14 +393,21 @@ class GuideDetailSerializer(GuideSerializer):
             value = value_serializer(
                 block_value(block.block_type, block.value), context=self.context
             )
-            blocks.append({"id": block.id, "type": block.block_type, "value": value.data})
+            blocks.append(
+                {
+                    "id": block.id,
+                    "type": block.block_type,
+                    "label": str(block.block.label),
+                    "value": value.data,
+                }
+            )
         return blocks
 
     @extend_schema_field(SourceWithStatementsSerializer(many=True))
     def get_sources(self, obj) -> list:
         return [
             {
-                "source": PolicySourceSerializer(entry["source"]).data,
+                "source": PolicySourceSerializer(entry["source"], context=self.context).data,
                 "statements": [statement.pk for statement in entry["statements"]],
             }
             for entry in self.context["sources"]

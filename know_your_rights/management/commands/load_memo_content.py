@@ -8,7 +8,9 @@ from know_your_rights.memo_content import SeedError, load_memo_content
 class Command(BaseCommand):
     help = (
         "Create the memo's policy source and statements and the know-your-rights guides, "
-        "with machine-made translations marked 'needs review'. A second run changes nothing."
+        "with machine-made translations marked 'needs review'. On content an earlier seed wrote it "
+        "brings the English and the translations up to date (they need review again) and keeps "
+        "what a person has edited. A second run changes nothing."
     )
 
     def add_arguments(self, parser):
@@ -24,7 +26,12 @@ class Command(BaseCommand):
             report = load_memo_content(languages)
         except SeedError as error:
             raise CommandError(str(error)) from error
-        if report.created:
-            self.stdout.write(f"load_memo_content: created {len(report.created)} items.")
+        if report.changed:
+            self.stdout.write(
+                f"load_memo_content: created {len(report.created)} items, "
+                f"updated {len(report.updated)}."
+            )
         else:
             self.stdout.write("load_memo_content: everything was already there; nothing changed.")
+        for item in report.kept:
+            self.stdout.write(f"  kept (a person has edited it): {item}")
