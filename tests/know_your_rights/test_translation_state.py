@@ -14,12 +14,15 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import override
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, Revision, Site
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
+from advocacy.models import AlertPage
 from know_your_rights.blocks import cited_statements
 from know_your_rights.models import GuidePage, PolicyStatement, TranslationApproval
 from know_your_rights.review import approve, needs_review
+from tests.advocacy.alert_support import approve as approve_alert
+from tests.advocacy.alert_support import publish_alert
 from tests.conftest import sign_in_verified
 
 NEW_SUMMARY = "The NYPD says again that it does not help ICE enforce civil immigration law."
@@ -251,6 +254,33 @@ def test_approval_view_answers_404_for_what_cannot_be_approved(english_guide, cl
         assert admin.get(url, follow=True).status_code == 404, url
         assert admin.post(url, follow=True).status_code == 404, url
     assert not TranslationApproval.objects.exists()
+
+
+def test_an_english_alert_publish_refreshes_its_source_but_never_puts_a_translation_live(db):
+    # Alerts go live only with their approvals (advocacy.approval): the
+    # refresh on publish writes no translation, so none can go live by it.
+    alert = publish_alert("Checkpoint reported on Fifth Avenue")
+    source, _created = TranslationSource.get_or_create_from_instance(alert)
+    translation = Translation.objects.create(
+        source=source, target_locale=Locale.objects.get(language_code="es")
+    )
+    translation.save_target(publish=False)  # a Spanish draft, as "Translate this page" makes
+    spanish = AlertPage.objects.get(
+        translation_key=alert.translation_key, locale=translation.target_locale
+    )
+    revisions = Revision.page_revisions.filter(object_id=str(spanish.pk)).count()
+    assert not spanish.live
+
+    english = AlertPage.objects.get(pk=alert.pk)
+    english.summary = "The report was checked: no checkpoint on Fifth Avenue."
+    english.save_revision()
+    approve_alert(english)
+
+    assert StringSegment.objects.filter(source=source, string__data=english.summary).exists()
+    assert _status(translation) == "Waiting for translations"
+    spanish.refresh_from_db()
+    assert not spanish.live
+    assert Revision.page_revisions.filter(object_id=str(spanish.pk)).count() == revisions
 
 
 def _api_statements(client) -> list[dict]:
