@@ -1,8 +1,10 @@
 """manage.py import_subscribers FILE.csv: move a list from another tool."""
 
+import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from advocacy.importing import COLUMNS, ImportFileError, import_subscribers
 
@@ -29,13 +31,26 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}.") from None
 
+        # A bar that redraws in place on a terminal; plain lines otherwise
+        # (a log file or a pipe gets "processed N of M rows").
+        on_terminal = sys.stderr.isatty()
+        bars: list[tqdm] = []
+
         def progress(done, total):
-            self.stdout.write(f"processed {done} of {total} rows")
+            if not on_terminal:
+                self.stdout.write(f"processed {done} of {total} rows")
+                return
+            if not bars:
+                bars.append(tqdm(total=total, unit=" rows", file=sys.stderr))
+            bars[0].update(done - bars[0].n)
 
         try:
             result = import_subscribers(raw, progress=progress, resend_pending=resend_pending)
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}. Nothing was imported.") from None
+        finally:
+            for bar in bars:
+                bar.close()
 
         for line, reason in result.errors:
             self.stderr.write(f"{path}:{line}: {reason}")
