@@ -71,6 +71,7 @@ ALERT = {
         "有人报告今天早上36街车站附近有检查站。您可以保持沉默。",
     ),
 }
+SECOND_APPROVAL_WAITING = "1 of 2 approvals — waiting for a second Moderator"
 ROGUE_ALERT_TITLE = "Redada ahora mismo en Sunset Park (sin aprobar)"
 LANGUAGE_NAMES = {"es": "Español", "zh-hans": "简体中文"}
 
@@ -186,6 +187,15 @@ def message_text(message) -> str:
     """Subject and plain-text body of a received message."""
     body = message.get_body(preferencelist=("plain", "html"))
     return f"{message['Subject']}\n{body.get_content() if body is not None else ''}"
+
+
+def open_alerts_list(page) -> None:
+    """Alerts, then All alerts, from the admin's menu."""
+    sidebar = page.locator("#wagtail-sidebar")
+    sidebar.get_by_role("button", name="Alerts", exact=True).click()
+    with page.expect_navigation():
+        sidebar.get_by_role("link", name="All alerts").click()
+    expect(page.get_by_role("heading", name="Alerts", exact=True)).to_be_visible()
 
 
 def approve_in_editor(page) -> None:
@@ -386,9 +396,11 @@ def test_07_editor_writes_an_urgent_alert_for_sunset_park(journey):
     journey.pages["alerts en"] = page_id(journey.site, "/alerts/", "en")
     journey.pages["alerts es"] = page_id(journey.site, "/alerts/", "es")
     page = journey.people["editor"].page
-    page.goto(f"/admin/pages/{journey.pages['alerts en']}/")
-    # Add an alert below the alert index, as from the explorer's "Add child page".
-    page.goto(f"/admin/pages/add/advocacy/alertpage/{journey.pages['alerts en']}/")
+    page.goto("/admin/")
+    open_alerts_list(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name="Write an alert").click()
+    assert path_of(page) == f"/admin/pages/add/advocacy/alertpage/{journey.pages['alerts en']}/"
     title, summary = ALERT["en"]
     page.locator("#id_title").fill(title)
     page.locator("#id_urgency").select_option("urgent")
@@ -494,7 +506,7 @@ def approvals_by_both_moderators(journey: Journey, key: str) -> None:
     approve_in_editor(first)
     # The second-approval state is shown to everyone involved.
     first.goto(f"/admin/pages/{journey.pages[key]}/edit/")
-    expect(first.locator("body")).to_contain_text(re.compile(r"\b1 of 2\b"))
+    expect(first.locator("body")).to_contain_text(SECOND_APPROVAL_WAITING)
     # The first approver cannot approve a second time.
     assert not [n for n in footer_actions(first) if n.startswith("Approve")], footer_actions(first)
     editor = journey.people["editor"].page
@@ -502,18 +514,30 @@ def approvals_by_both_moderators(journey: Journey, key: str) -> None:
     journey.soft(
         f"the Editor sees that {key} waits for a second approval",
         lambda: expect(editor.locator("body")).to_contain_text(
-            re.compile(r"\b1 of 2\b"), timeout=SOFT_TIMEOUT
+            SECOND_APPROVAL_WAITING, timeout=SOFT_TIMEOUT
         ),
     )
+    if key == "alert en":
+        open_alerts_list(editor)
+        row = editor.locator("tr", has_text=ALERT["en"][0])
+        journey.soft(
+            "the Editor's Alerts list says the alert waits for a second approval",
+            lambda: expect(row).to_contain_text(SECOND_APPROVAL_WAITING, timeout=SOFT_TIMEOUT),
+        )
     second = journey.people["moderator2"].page
     second.goto(f"/admin/pages/{journey.pages[key]}/edit/")
-    expect(second.locator("body")).to_contain_text(re.compile(r"\b1 of 2\b"))
+    expect(second.locator("body")).to_contain_text(SECOND_APPROVAL_WAITING)
     approve_in_editor(second)
 
 
 def test_11_two_moderators_approve_the_english_alert(journey):
     journey.needs("alert submitted")
     approvals_by_both_moderators(journey, "alert en")
+    # The Editor's Alerts list says it is live, in English so far.
+    editor = journey.people["editor"].page
+    open_alerts_list(editor)
+    row = editor.locator("tr", has_text=ALERT["en"][0])
+    expect(row).to_contain_text("Live")
     page = journey.people["moderator2"].page
     page.goto("/en/alerts/")
     expect(page.locator("main")).to_contain_text(ALERT["en"][0])
@@ -615,9 +639,10 @@ def test_16_moderator_sends_a_test_then_the_alert_and_it_arrives(journey):
     journey.needs("alert approved")
     moderator = journey.people["moderator1"]
     page = moderator.page
-    page.goto(f"/admin/pages/{journey.pages['alert en']}/edit/")
+    open_alerts_list(page)
+    row = page.locator("tr", has_text=ALERT["en"][0])
     with page.expect_navigation():
-        page.get_by_role("link", name=re.compile("^Send")).first.click()
+        row.get_by_role("link", name="Send…").click()
     expect(page.get_by_role("heading", name="Send alert")).to_be_visible()
 
     # The audience by language: four people in Sunset Park, each in their language.
