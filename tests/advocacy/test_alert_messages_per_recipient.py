@@ -14,13 +14,8 @@ from tests.advocacy.alert_support import SMTPServer, make_subscribers, publish_a
 
 pytestmark = pytest.mark.django_db
 
-# The placeholders the renderer used to substitute in the whole message.
-OLD_PLACEHOLDERS = (
-    "recipient@faro-placeholder.invalid",
-    "faro-message-id@faro-placeholder.invalid",
-    "FARO-UNSUBSCRIBE-URL-7f3a",
-    "FARO-PREFERENCES-URL-7f3a",
-)
+# A link planted in an alert body, made of the placeholders the renderer used
+# to substitute all through a message.
 PLANTED_LINK = (
     "https://collector.example/c?to=recipient@faro-placeholder.invalid"
     "&u=FARO-UNSUBSCRIBE-URL-7f3a&p=FARO-PREFERENCES-URL-7f3a"
