@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from advocacy import tokens
+from know_your_rights import absolute_urls
 
 
 def new_placeholder(kind: str) -> str:
@@ -46,10 +47,7 @@ def bcp47(language: str) -> str:
 
 def absolute_url(page) -> str:
     """The public address of a Wagtail page on SITE_URL (with its language prefix)."""
-    with translation.override(page.locale.language_code):
-        parts = page.get_url_parts()
-    path = parts[2] if parts else page.url_path
-    return f"{settings.SITE_URL}{path}"
+    return absolute_urls.page_url(page) or absolute_urls.absolute_url(page.url_path)
 
 
 @dataclass(frozen=True)

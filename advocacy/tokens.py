@@ -34,6 +34,8 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from know_your_rights.absolute_urls import absolute_url
+
 CONFIRM = "confirm"
 MANAGE = "manage"
 UNSUBSCRIBE = "unsubscribe"
@@ -148,15 +150,15 @@ def read_token(token: str, purpose: str):
 def confirm_url(subscriber, language: str | None = None) -> str:
     """Absolute URL of the confirmation page (language prefix from the subscriber)."""
     token = make_token(subscriber, CONFIRM)
-    return f"{settings.SITE_URL}/{language or subscriber.language}/subscribe/confirm/{token}/"
+    return absolute_url(f"/{language or subscriber.language}/subscribe/confirm/{token}/")
 
 
 def preferences_url(subscriber, language: str | None = None) -> str:
     """Absolute URL of the preferences page for ``subscriber``."""
     token = make_token(subscriber, MANAGE)
-    return f"{settings.SITE_URL}/{language or subscriber.language}/preferences/{token}/"
+    return absolute_url(f"/{language or subscriber.language}/preferences/{token}/")
 
 
 def unsubscribe_url(subscriber) -> str:
     """Absolute one-click unsubscribe URL (no language prefix; RFC 8058 target)."""
-    return f"{settings.SITE_URL}/unsubscribe/{make_token(subscriber, UNSUBSCRIBE)}/"
+    return absolute_url(f"/unsubscribe/{make_token(subscriber, UNSUBSCRIBE)}/")

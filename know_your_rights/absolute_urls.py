@@ -20,8 +20,9 @@ from wagtail.models import Site
 
 def absolute_url(path: str) -> str:
     """SITE_URL followed by `path`, a site-relative path such as ``/es/alerts/``."""
-    if not path.startswith("/") or path.startswith("//"):
-        raise ValueError(f"absolute_url needs a path starting with one slash, got {path!r}")
+    # Always below SITE_URL: even "//host/x" becomes SITE_URL + "//host/x".
+    if not path.startswith("/"):
+        raise ValueError(f"absolute_url needs a path starting with a slash, got {path!r}")
     return f"{settings.SITE_URL}{path}"
 
 

@@ -1,11 +1,11 @@
 """Template tags shared by every public page: language links."""
 
 from django import template
-from django.conf import settings
 from django.urls import translate_url
 from wagtail.models import Page
 
 from cms.languages import bcp47, codes, is_rtl, name_local
+from know_your_rights.absolute_urls import absolute_url
 
 register = template.Library()
 
@@ -57,4 +57,4 @@ def absolute(context, url: str) -> str:
     """`url` made absolute with SITE_URL (for canonical and hreflang links)."""
     if url.startswith(("http://", "https://")):
         return url
-    return f"{settings.SITE_URL}{url}"
+    return absolute_url(url)
