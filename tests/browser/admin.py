@@ -45,6 +45,10 @@ TOTP_DIGITS = 6
 # django-otp accepts a code one step ahead of the server's clock (tolerance 1).
 TOTP_TOLERANCE = 1
 
+# A navigation waits for the new document, not for every image on it; the
+# admin can be slow on a loaded machine.
+NAVIGATION_TIMEOUT = 30_000
+
 LOGIN_PATH = "/admin/login/"
 SETUP_PATH = "/admin/2fa/setup/"
 VERIFY_PATH = "/admin/2fa/verify/"
@@ -75,7 +79,7 @@ class AdminAccount:
 
 
 def create_account(
-    live_site,
+    site,
     username: str,
     *,
     groups: list[str] | tuple[str, ...] = (),
@@ -85,7 +89,8 @@ def create_account(
 ) -> AdminAccount:
     """Create a user on the site under test, in the named groups (e.g. "Editors").
 
-    Groups must exist (the Editors, Moderators and Translators groups come
+    `site` is the `live_site` fixture (or any site object with the server's
+    `env`, such as tests.browser.production_site.ProductionSite). Groups must exist (the Editors, Moderators and Translators groups come
     from know_your_rights' migrations). A superuser needs no group.
     """
     spec = {
@@ -95,7 +100,7 @@ def create_account(
         "groups": list(groups),
         "superuser": superuser,
     }
-    _on_site(live_site, {"create_user": spec})
+    _on_site(site, {"create_user": spec})
     return AdminAccount(
         username=username, password=password, groups=tuple(groups), superuser=superuser
     )
@@ -144,18 +149,31 @@ def path_of(page) -> str:
     return urlsplit(page.url).path
 
 
+def assert_not_refused(page, response) -> None:
+    """Fail with what the page says when a navigation answered 4xx or 5xx."""
+    if response is not None and response.status >= 400:
+        text = page.locator("body").inner_text()[:600]
+        raise AssertionError(
+            f"{response.request.method} {response.url} answered {response.status}: {text}"
+        )
+
+
 def sign_in(page, account: AdminAccount, path: str = "/admin/") -> None:
     """Ask for `path`, get the sign-in form, and sign in with username and password.
 
     Ends wherever the site sends the person next: for an admin account,
     the two-step page (setup on the first sign-in, verify afterwards).
     """
-    page.goto(path)
+    page.goto(path, wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT)
     assert path_of(page) == LOGIN_PATH, f"expected the sign-in form, got {page.url}"
     page.locator("#id_username").fill(account.username)
     page.locator("#id_password").fill(account.password)
-    with page.expect_navigation():
+    with page.expect_navigation(
+        wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT
+    ) as navigation:
         page.locator("form.login-form button[type=submit]").click()
+    # A refused POST (403 "CSRF verification failed") stays on the sign-in URL.
+    assert_not_refused(page, navigation.value)
 
 
 def enrol_two_factor(page, account: AdminAccount) -> list[str]:
@@ -168,12 +186,15 @@ def enrol_two_factor(page, account: AdminAccount) -> list[str]:
     account.totp_secret = page.locator("#totp-secret").inner_text().replace(" ", "")
     account.last_step = None
     page.get_by_label(SETUP_CODE_LABEL).fill(next_totp_code(account))
-    with page.expect_navigation():
+    with page.expect_navigation(
+        wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT
+    ) as navigation:
         page.get_by_role("button", name="Confirm").click()
+    assert_not_refused(page, navigation.value)
     codes = page.locator(".recovery-codes code").all_inner_texts()
     assert codes, f"no recovery codes shown; page says: {page.locator('main').inner_text()[:500]}"
     account.recovery_codes = codes
-    with page.expect_navigation():
+    with page.expect_navigation(wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT):
         page.get_by_role("link", name="Continue to the admin").click()
     return codes
 
@@ -186,8 +207,11 @@ def verify_two_factor(page, account: AdminAccount, *, recovery_code: bool = Fals
     assert path_of(page) == VERIFY_PATH, f"expected the two-step page, got {page.url}"
     code = account.recovery_codes.pop(0) if recovery_code else next_totp_code(account)
     page.get_by_label(VERIFY_CODE_LABEL).fill(code)
-    with page.expect_navigation():
+    with page.expect_navigation(
+        wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT
+    ) as navigation:
         page.get_by_role("button", name="Verify").click()
+    assert_not_refused(page, navigation.value)
 
 
 def sign_in_to_admin(page, account: AdminAccount, path: str = "/admin/") -> None:
@@ -200,12 +224,12 @@ def sign_in_to_admin(page, account: AdminAccount, path: str = "/admin/") -> None
     assert path_of(page) == urlsplit(path).path, f"expected {path}, got {page.url}"
 
 
-def _on_site(live_site, task: dict) -> str:
+def _on_site(site, task: dict) -> str:
     """Run one task of `_run_on_this_site` in a process with the site's environment."""
     result = subprocess.run(
         [sys.executable, "-m", "tests.browser.admin", json.dumps(task)],
         cwd=ROOT,
-        env=live_site.env,
+        env=site.env,
         capture_output=True,
         text=True,
         timeout=120,
