@@ -20,6 +20,10 @@ from know_your_rights.admin_views import APPROVE_PERMISSION, approve_translation
 from know_your_rights.memo_content import ADMINISTRATIVE_IMPORT
 from know_your_rights.models import Hotline, PolicySource, PolicyStatement
 from know_your_rights.review import approval_of, english_updated_at, is_translation, needs_review
+from know_your_rights.translation_views import (
+    SubmitPageTranslationOpeningIt,
+    SubmitSnippetTranslationOpeningIt,
+)
 
 
 class ReviewColumn(Column):
@@ -82,6 +86,18 @@ def register_approve_url():
             approve_translation,
             name="know_your_rights_approve_translation",
         )
+    ]
+
+
+@hooks.register("register_admin_urls")
+def translate_opens_the_translation():
+    # wagtail-localize's own paths, matched before its URLs (this app comes first).
+    return [
+        path("localize/submit/page/<int:page_id>/", SubmitPageTranslationOpeningIt.as_view()),
+        path(
+            "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/",
+            SubmitSnippetTranslationOpeningIt.as_view(),
+        ),
     ]
 
 

@@ -35,7 +35,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.users_app.FaroUsersConfig",  # wagtail.users, with groups in the users list
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

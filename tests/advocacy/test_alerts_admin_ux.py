@@ -7,6 +7,8 @@ walk-through is in tests/browser/.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import Group, User
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
@@ -226,3 +228,60 @@ def test_after_one_of_two_approvals_everyone_sees_and_the_others_are_emailed(
     assert "1 of 2 approvals — waiting for a second Moderator" in dashboard
     listing = client.get("/admin/alerts/").content.decode()
     assert "1 of 2 approvals — waiting for a second Moderator" in listing
+
+
+# --- The users list ------------------------------------------------------------------
+
+
+def test_the_users_list_shows_each_persons_group(client, admin_user, alert_index):
+    member("edna", "Editors")
+    member("mona", "Moderators")
+    member("tran", "Translators")
+    sign_in_verified(client, admin_user)
+    page = client.get("/admin/users/").content.decode()
+    assert re.search(r"<th[^>]*>\s*Groups\s*</th>", page)
+    for group in ("Editors", "Moderators", "Translators"):
+        assert re.search(rf"<td[^>]*>\s*{group}\s*</td>", page), group
+
+
+# --- "Translate this page" opens the translation --------------------------------------
+
+
+def test_translating_into_two_languages_opens_the_first_translation(client, editor, alert_index):
+    from wagtail.models import Locale
+
+    from tests.advocacy.alert_support import publish_alert
+
+    alert = publish_alert("Shelter open")
+    spanish = Locale.objects.get(language_code="es")
+    chinese = Locale.objects.get(language_code="zh-hans")
+    response = client.post(
+        f"/admin/localize/submit/page/{alert.pk}/", {"locales": [spanish.pk, chinese.pk]}
+    )
+    translation = alert.get_translation(spanish)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/pages/{translation.pk}/edit/"
+    assert alert.get_translation(chinese) is not None
+    editor_page = client.get(response["Location"]).content.decode()
+    assert "This is the Español translation" in editor_page
+
+
+def test_translating_a_snippet_into_two_languages_opens_the_first_translation(
+    client, editor, alert_index
+):
+    from wagtail.models import Locale
+
+    from know_your_rights.models import Hotline
+
+    hotline = Hotline.objects.create(name="Help line", phone="212-555-0101")
+    spanish = Locale.objects.get(language_code="es")
+    chinese = Locale.objects.get(language_code="zh-hans")
+    response = client.post(
+        f"/admin/localize/submit/snippet/know_your_rights/hotline/{hotline.pk}/",
+        {"locales": [spanish.pk, chinese.pk]},
+    )
+    translation = hotline.get_translation(spanish)
+    assert response.status_code == 302
+    assert response["Location"] == (
+        f"/admin/snippets/know_your_rights/hotline/edit/{translation.pk}/"
+    )
