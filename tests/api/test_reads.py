@@ -7,14 +7,16 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from know_your_rights.models import GuidePage, PolicyStatement
+from know_your_rights.models import GuidePage, PolicySource, PolicyStatement
 from know_your_rights.review import approve
 from tests.advocacy.alert_support import ensure_areas, publish_alert
 from tests.api.support import (
     body_citing,
     guide_index,
+    locale,
     make_guide,
     make_hotline,
     make_private,
@@ -301,3 +303,65 @@ def test_list_query_count_does_not_grow_with_items(client):
     for url in urls:
         assert len(client.get(url, {"page_size": 100}).json()["results"]) >= 30
         assert _queries(client, url + "?fresh=1") <= small[url], url
+
+
+def _in(code: str, message: str) -> str:
+    with translation.override(code):
+        return gettext(message)
+
+
+def test_lang_ar_answers_date_labels_in_arabic(client, guides):
+    arabic = _in("ar", "%(year)s (day not given)") % {"year": 2017}
+    assert arabic != "2017 (day not given)"
+    items = results(client.get("/api/v1/policy-statements/", {"lang": "ar"}))
+    assert {item["as_of"]["display"] for item in items} == {arabic}
+    assert {item["source"]["date"]["display"] for item in items} == {arabic}
+    guide = client.get(f"/api/v1/guides/{guides['idnyc'].pk}/", {"lang": "ar"}).json()
+    assert guide["body"][0]["value"]["statement"]["as_of"]["display"] == arabic
+    assert guide["sources"][0]["source"]["date"]["display"] == arabic
+    # Without ?lang=, Accept-Language still decides.
+    items = results(client.get("/api/v1/policy-statements/", HTTP_ACCEPT_LANGUAGE="ar"))
+    assert {item["as_of"]["display"] for item in items} == {arabic}
+
+
+def test_block_kind_and_status_labels_follow_lang(client, guides):
+    guide = client.get(f"/api/v1/guides/{guides['idnyc'].pk}/", {"lang": "ar"}).json()
+    labels = [block["label"] for block in guide["body"]]
+    assert labels == [_in("ar", name) for name in ("Right", "Right", "Steps", "Hotline")]
+    assert labels[0] != "Right"
+    statement = guide["body"][0]["value"]["statement"]
+    assert statement["status_label"] == _in("ar", "In force") != "In force"
+    assert statement["kind_label"] == _in("ar", "Policy") != "Policy"
+    english = client.get(f"/api/v1/guides/{guides['idnyc'].pk}/", {"lang": "en"}).json()
+    assert english["body"][0]["label"] == "Right"
+
+
+def test_source_titles_in_the_requested_language_or_flagged_as_fallback(client, guides):
+    memo = PolicySource.objects.get(title="Test memo")
+    arabic = memo.copy_for_translation(locale("ar"))
+    arabic.title = "مذكرة الاختبار"
+    arabic.text_attribution = "النص كما نقله مصدر الاختبار."
+    arabic.save()
+
+    for item in results(client.get("/api/v1/policy-statements/", {"lang": "ar"})):
+        source = item["source"]
+        assert (source["title"], source["language"], source["fallback"]) == (
+            "مذكرة الاختبار",
+            "ar",
+            False,
+        )
+        assert source["text_attribution"] == "النص كما نقله مصدر الاختبار."
+        assert source["needs_review"] is True  # nobody approved the translation
+    guide = client.get(f"/api/v1/guides/{guides['idnyc'].pk}/", {"lang": "ar"}).json()
+    assert guide["sources"][0]["source"]["title"] == "مذكرة الاختبار"
+    assert guide["body"][0]["value"]["statement"]["source"]["title"] == "مذكرة الاختبار"
+
+    # No French version: the source is served and says so.
+    for item in results(client.get("/api/v1/policy-statements/", {"lang": "fr"})):
+        source = item["source"]
+        assert (source["title"], source["language"], source["fallback"]) == (
+            "Test memo",
+            "en",
+            True,
+        )
+        assert source["needs_review"] is False
