@@ -26,10 +26,11 @@ import json
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Max
 from django.utils import timezone
-from wagtail.fields import StreamValue
+from wagtail.fields import StreamField, StreamValue
 from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail_localize.fields import get_translatable_fields
 from wagtail_localize.models import TranslationLog, TranslationSource
@@ -80,9 +81,17 @@ def content_fingerprint(obj) -> str:
     """
     if isinstance(obj, Page) and type(obj) is not obj.specific_class:
         obj = obj.specific
-    content = {field.name: field.value_to_string(obj) for field in content_fields(type(obj))}
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode()
-    return hashlib.sha256(encoded).hexdigest()
+    content = {field.name: _comparable(field, obj) for field in content_fields(type(obj))}
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, cls=DjangoJSONEncoder)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _comparable(field: models.Field, obj):
+    # JSON-shaped values (StreamField blocks) stay data, so their keys are
+    # sorted with the rest: PostgreSQL's jsonb gives them back in its own order.
+    if isinstance(field, (StreamField, models.JSONField)):
+        return field.get_prep_value(field.value_from_object(obj))
+    return field.value_to_string(obj)
 
 
 def _stored(obj):
