@@ -120,11 +120,10 @@ def mail_worker(django_db_setup, django_db_blocker, smtp_server):
 
 
 @pytest.fixture
-def smtp(smtp_server, mail_worker, transactional_db, settings):
+def smtp(smtp_server, mail_worker, transactional_db):
+    """The mail server; only the worker sends to it (this process's mail stays in memory)."""
     smtp_server.handler.reset()
     load_areas_and_topics(Area, Topic)  # a transactional test starts with empty tables
-    # Were this process to send mail itself, it would go to the same server.
-    send_own_mail_to(settings, smtp_server)
     yield smtp_server.handler
     smtp_server.handler.release.set()
 
@@ -135,6 +134,7 @@ def confirm_path(received) -> str:
     return match.group(1)
 
 
+@pytest.mark.worker
 def test_the_worker_mails_a_new_address_a_confirmation_in_its_language(smtp):
     response = Client().post("/en/subscribe/", {**FORM, "language": "ar"})
     assert response.status_code == 200
@@ -151,6 +151,7 @@ def test_the_worker_mails_a_new_address_a_confirmation_in_its_language(smtp):
     assert subscriber.wants_digest is True
 
 
+@pytest.mark.worker
 def test_new_pending_and_active_addresses_get_the_same_answer_and_the_right_mail(smtp):
     make_subscriber("active@example.org")
     make_subscriber("pending@example.org", status=Subscriber.Status.PENDING)
@@ -169,7 +170,10 @@ def test_new_pending_and_active_addresses_get_the_same_answer_and_the_right_mail
     assert not Subscriber.objects.for_email("active@example.org").get().areas.exists()
 
 
-def test_a_slow_mail_server_does_not_hold_up_the_sign_up(smtp):
+@pytest.mark.worker
+def test_a_slow_mail_server_does_not_hold_up_the_sign_up(smtp, smtp_server, settings):
+    # Were the web process to send the mail itself, it would wait on the same server.
+    send_own_mail_to(settings, smtp_server)
     smtp.slow = True
     response = Client().post("/es/subscribe/", {**FORM, "email": "patient@example.org"})
     assert response.status_code == 200
@@ -181,6 +185,7 @@ def test_a_slow_mail_server_does_not_hold_up_the_sign_up(smtp):
     assert "/es/subscribe/confirm/" in text_of(received)
 
 
+@pytest.mark.worker
 def test_the_honeypot_gets_the_usual_answer_and_nothing_is_sent(smtp):
     client = Client()
     trapped = client.post("/es/subscribe/", {**FORM, "email": "bot@example.org", "website": "x"})
@@ -191,6 +196,7 @@ def test_the_honeypot_gets_the_usual_answer_and_nothing_is_sent(smtp):
     assert not Subscriber.objects.for_email("bot@example.org").exists()
 
 
+@pytest.mark.worker
 def test_one_address_gets_at_most_three_mails_an_hour(smtp):
     client = Client()
     for number in range(5):
@@ -204,6 +210,7 @@ def test_one_address_gets_at_most_three_mails_an_hour(smtp):
     assert len(smtp.by_recipient()["lucia@example.org"]) == 3
 
 
+@pytest.mark.worker
 def test_a_confirmation_link_from_the_mail_works_once(smtp):
     client = Client()
     client.post("/es/subscribe/", FORM)
@@ -227,6 +234,7 @@ def test_a_confirmation_link_from_the_mail_works_once(smtp):
     assert subscriber.confirmed_at == confirmed_at
 
 
+@pytest.mark.worker
 def test_people_who_left_are_not_mailed_again_without_a_new_confirmation(smtp):
     subscriber = make_subscriber("ana@example.org")
     client = Client()

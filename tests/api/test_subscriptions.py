@@ -60,6 +60,7 @@ def confirm_token_from(received) -> str:
     return re.search(r"/subscribe/confirm/([^/\s]+)/", text_of(received)).group(1)
 
 
+@pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_a_partner_subscribes_confirms_changes_and_leaves(client, smtp):
     response = post(
