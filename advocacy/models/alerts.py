@@ -441,6 +441,19 @@ class AlertApprovalTaskState(TaskState):
     class Meta:
         verbose_name = _("alert approval task state")
 
+    def get_status_display(self):
+        """The status the workflow history and status panels show: while an
+        urgent alert has one of its two approvals, "1 of 2 approvals — waiting
+        for a second Moderator" rather than "In progress"."""
+        if self.status == self.STATUS_IN_PROGRESS:
+            alert = self.workflow_state.content_object
+            alert = getattr(alert, "specific", alert)
+            if isinstance(alert, AlertPage):
+                given, needed = approval.progress(alert)
+                if 0 < given < needed:
+                    return _("1 of 2 approvals — waiting for a second Moderator")
+        return super().get_status_display()
+
 
 class AlertApprovalTask(AbstractGroupApprovalTask):
     """Moderator approval for alerts: one Moderator who is not its author for

@@ -85,12 +85,14 @@ def test_an_alert_with_no_area_needs_an_explicit_every_area(client, editor, aler
     alert = AlertPage.objects.get(slug="checkpoint-5th-avenue")
     assert alert.every_area and not alert.areas.exists()
 
-
-def test_an_alert_for_some_areas_needs_no_every_area(client, editor, alert_index):
+    # Some areas ticked: no "every area" needed.
     areas = ensure_areas()
-    response = client.post(add_url(alert_index), alert_form(areas=[areas["sunset-park"].pk]))
+    response = client.post(
+        add_url(alert_index),
+        alert_form(slug="sunset-park-only", areas=[areas["sunset-park"].pk]),
+    )
     assert response.status_code == 302
-    alert = AlertPage.objects.get(slug="checkpoint-5th-avenue")
+    alert = AlertPage.objects.get(slug="sunset-park-only")
     assert list(alert.areas.all()) == [areas["sunset-park"]] and not alert.every_area
 
 
@@ -217,6 +219,10 @@ def test_after_one_of_two_approvals_everyone_sees_and_the_others_are_emailed(
     # The editor, in the page editor.
     page = client.get(f"/admin/pages/{alert.pk}/edit/").content.decode()
     assert "1 of 2 approvals — waiting for a second Moderator" in page
+    # ... and in the workflow history.
+    state = AlertPage.objects.get(pk=alert.pk).current_workflow_state
+    history = client.get(f"/admin/pages/{alert.pk}/workflow_history/detail/{state.pk}/")
+    assert "1 of 2 approvals — waiting for a second Moderator" in history.content.decode()
 
     # The other Moderator: by email, with a link on SITE_URL, and on the dashboard.
     assert [m.to for m in outbox] == [["moritz@example.org"]]
