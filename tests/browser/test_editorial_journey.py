@@ -87,6 +87,7 @@ SUNSET_PARK = [person for person in SUBSCRIBERS if person.areas == "sunset-park"
 
 # Soft checks wait less than Playwright's default: the page is already there.
 SOFT_TIMEOUT = 5_000
+ACTION_TIMEOUT = 45_000
 MAIL_TIMEOUT = 60
 SEND_TIMEOUT = 90
 
@@ -145,6 +146,10 @@ class Journey:
 
     def open_browser(self, person: Person) -> None:
         person.context = open_context(self.browser, self.site)
+        # Approving or submitting also mails the next people in line, from
+        # the request: give a slow, shared machine time to answer.
+        person.context.context.set_default_timeout(ACTION_TIMEOUT)
+        person.context.context.set_default_navigation_timeout(ACTION_TIMEOUT)
         person.page = person.context.new_page()
 
 
