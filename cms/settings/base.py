@@ -252,6 +252,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # Wagtail would fetch editors' avatars from gravatar.com.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# ...and a superuser's dashboard would ask releases.wagtail.org for the latest
+# version (the admin's CSP refuses it; upgrades follow requirements.lock).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Page cache -------------------------------------------------------------
 PAGE_CACHE_SECONDS = 10 * 60
