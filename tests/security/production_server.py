@@ -27,6 +27,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
+import redis
 from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -48,7 +49,9 @@ def free_port() -> int:
 
 def redis_url() -> str:
     """The server's Redis: REDIS_URL's server (else this machine's), in a database of
-    its own, so another test process emptying the shared cache never resets its counts."""
+    its own, emptied when a server starts: another test process emptying the
+    shared cache never resets its counts, and nothing an earlier server cached
+    is served."""
     parts = urlsplit(os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/2")
     return urlunsplit(parts._replace(path=f"/{SERVER_REDIS_DATABASE}"))
 
@@ -173,6 +176,8 @@ class ProductionServer:
         self.log_path = self.var_dir / "gunicorn.log"
 
     def start(self) -> ProductionServer:
+        # Nothing cached by an earlier server (pages, feeds, counts) is served.
+        redis.Redis.from_url(self.env["REDIS_URL"]).flushdb()
         static = collected_static(self.env)
         (self.var_dir / "static").symlink_to(static)
         Path(settings.MEDIA_ROOT).mkdir(parents=True, exist_ok=True)
