@@ -11,6 +11,15 @@ object, a StringTranslation per segment, then `save_target`), so translators
 can edit and sync them later in the admin. The translated strings live in
 seed/translations/<language>.json, keyed by the English string; they are
 machine-made, and stay marked "needs review" until a person approves them.
+They render each legal term as the term base says (seed/terms/, checked by
+tests/know_your_rights/test_words_terms.py).
+
+The English follows the guide authors' rule: what the memo says is stated as
+the NYPD's stated practice ("The NYPD said it does not ask…"), with every
+condition and group the memo gives and nothing it does not ("only", "must");
+anything else (Patch, El Grito, Anna Law) is attributed in the sentence,
+with the scope its source gives. tests/know_your_rights/test_words_english.py
+names the sentence each statement rests on.
 """
 
 from __future__ import annotations
@@ -575,11 +584,20 @@ def load_sources_and_statements(
     return list(sources.values()), statements
 
 
+def _seed_translates(statements: dict[str, PolicyStatement], report: SeedReport) -> list:
+    """The statements whose English is the seed's: their translations are the seed's to write.
+
+    A statement a person has reworded is translated by translators, not by the seed.
+    """
+    return [s for key, s in statements.items() if f"statement {key}" not in report.kept]
+
+
 def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement]) -> list[Page]:
     """The English guide index and guides, published as an administrative import.
 
     A guide the seed published last and whose text has changed in the seed is
-    published again with the new text; one a person has edited is kept.
+    published again with the new text; one a person has edited is kept (and
+    left out of the returned pages, so the seed does not translate it either).
     """
     english = Locale.get_default()
     home = Page.objects.get(depth=2, locale=english).specific
@@ -590,7 +608,7 @@ def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement
         _publish_imported_page(index)
         report.add("page guides")
     assign_legal_review(index)
-    pages: list[Page] = [GuideIndexPage.objects.get(pk=index.pk)]
+    guides: list[Page] = []
     for guide in GUIDES:
         wanted = {
             "title": guide["title"],
@@ -615,10 +633,14 @@ def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement
                 report.updated.append(f"page {guide['slug']}")
             else:
                 report.kept.append(f"page {guide['slug']}")
-        # Fresh from the database: wagtail-localize compares the page as stored
-        # with its last extracted source, and the copy in hand is stale after publishing.
-        pages.append(GuidePage.objects.get(pk=page.pk))
-    return pages
+        if f"page {guide['slug']}" not in report.kept:
+            guides.append(page.pk)
+    # Fresh from the database: wagtail-localize compares each page as stored with
+    # its last extracted source, and the copies in hand are stale after publishing
+    # (the index's child count, the guides' live revision).
+    return [GuideIndexPage.objects.get(pk=index.pk)] + [
+        GuidePage.objects.get(pk=pk) for pk in guides
+    ]
 
 
 def translate(obj, locale: Locale, strings: dict[str, str], report: SeedReport) -> None:
@@ -727,7 +749,7 @@ def load_memo_content(languages: list[str] | None = None) -> SeedReport:
         # translated statements.
         for source in sources:
             translate(source, locale, strings, report)
-        for statement in statements.values():
+        for statement in _seed_translates(statements, report):
             translate(statement, locale, strings, report)
         for page in pages:
             translate(page, locale, strings, report)

@@ -1,4 +1,5 @@
-"""load_memo_content: what it creates, that a second run changes nothing."""
+"""load_memo_content: what it creates, that a second run changes nothing, and that a
+run on content an earlier seed wrote brings it up to date (needing review again)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,25 @@ from wagtail.models import Locale, Page, PageLogEntry, Revision
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
 from know_your_rights.memo_content import (
+    EARLIER_SEED_SUMMARIES,
     GUIDES,
     NAMES_KEPT_AS_IS,
     SEED_DIR,
+    STATEMENTS,
+    TOOL_NAME,
     TRANSLATIONS_DIR,
     english_strings,
     load_memo_content,
+    load_translations,
 )
-from know_your_rights.models import GuideIndexPage, GuidePage, PolicySource, PolicyStatement
+from know_your_rights.models import (
+    GuideIndexPage,
+    GuidePage,
+    PolicySource,
+    PolicyStatement,
+    TranslationApproval,
+)
+from know_your_rights.review import approve, needs_review, needs_review_map
 
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 GUIDE_SLUGS = {guide["slug"] for guide in GUIDES}
@@ -130,3 +142,87 @@ def test_every_translation_file_covers_every_string(code):
         value.strip() and (value != key or key in NAMES_KEPT_AS_IS)
         for key, value in strings.items()
     )
+
+
+# The Spanish the first version of the seed gave the detainer statement.
+EARLIER_SPANISH_DETAINERS = (
+    "El NYPD retiene a una persona para las autoridades federales de inmigración solo en pocos "
+    "casos. Un juez debe haber firmado una orden. La persona debe haber sido condenada por un "
+    "delito grave o violento, o estar en la lista de vigilancia de terroristas."
+)
+
+
+def _as_an_earlier_seed_wrote_it(english: PolicyStatement, spanish_text: str) -> PolicyStatement:
+    """Put back the English and Spanish an earlier version of the seed wrote, the way it did."""
+    spanish_locale = Locale.objects.get(language_code="es")
+    english.summary = EARLIER_SEED_SUMMARIES[english.key][0]
+    english.save()
+    source, _created = TranslationSource.update_or_create_from_instance(english)
+    for segment in source.stringsegment_set.select_related("string", "context"):
+        if segment.string.data == english.summary:
+            StringTranslation.objects.update_or_create(
+                translation_of=segment.string,
+                locale=spanish_locale,
+                context=segment.context,
+                defaults={
+                    "data": spanish_text,
+                    "translation_type": StringTranslation.TRANSLATION_TYPE_MACHINE,
+                    "tool_name": TOOL_NAME,
+                },
+            )
+    Translation.objects.get(source=source, target_locale=spanish_locale).save_target()
+    return english.get_translation(spanish_locale)
+
+
+def test_a_rerun_brings_earlier_seeded_text_up_to_date_and_it_needs_review_again(
+    seeded, admin_user
+):
+    english = PolicyStatement.objects.get(key="detainers-narrow", locale=Locale.get_default())
+    spanish = _as_an_earlier_seed_wrote_it(english, EARLIER_SPANISH_DETAINERS)
+    assert spanish.summary == EARLIER_SPANISH_DETAINERS
+    approve(spanish, admin_user)
+    assert not needs_review(spanish)
+
+    report = load_memo_content(["es"])
+
+    english.refresh_from_db()
+    spanish.refresh_from_db()
+    current = next(s for s in STATEMENTS if s["key"] == "detainers-narrow")["summary"]
+    assert english.summary == current
+    assert spanish.summary == load_translations("es")[current]
+    assert "solicitudes de retención" in spanish.summary
+    assert needs_review(spanish)
+    assert "statement detainers-narrow" in report.updated
+    assert any(item.startswith("es ") for item in report.updated)
+    assert load_memo_content(["es"]).changed is False
+
+
+def test_a_rerun_keeps_a_statement_a_person_has_edited(seeded):
+    english = PolicyStatement.objects.get(key="detainer-review", locale=Locale.get_default())
+    english.summary = "An editor's own wording."
+    english.save()
+    report = load_memo_content(["es"])
+    english.refresh_from_db()
+    assert english.summary == "An editor's own wording."
+    assert "statement detainer-review" in report.kept
+
+
+def test_the_seed_approves_nothing(seeded):
+    assert not TranslationApproval.objects.exists()
+    for model in (PolicySource, PolicyStatement, GuidePage):
+        translated = model.objects.exclude(locale=Locale.get_default())
+        assert translated.exists()
+        assert all(needs_review_map(translated).values()), model
+
+
+def test_sources_are_translated_with_the_seeded_text_and_keep_their_own_words(seeded):
+    english = PolicySource.objects.get(issuer="NYPD Police Commissioner")
+    for code in LANGUAGES:
+        if code == "en":
+            continue
+        translated = english.get_translation(Locale.objects.get(language_code=code))
+        strings = load_translations(code)
+        assert translated.title == strings[english.title]
+        assert translated.text_attribution == strings[english.text_attribution]
+        assert translated.full_text == english.full_text
+        assert (translated.date_year, translated.date_month) == (2017, None)
