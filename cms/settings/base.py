@@ -155,6 +155,11 @@ LANGUAGES = [
 LANGUAGES_BIDI = ["ar", "ur"]
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# "Translate this page" makes draft translations: a new translation is not
+# published with the source's text in it (readers get the source page with a
+# notice until it is translated), and an alert's translation goes live only
+# once approved like any alert (advocacy.approval) instead of failing to.
+WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 USE_TZ = True

@@ -203,10 +203,9 @@ def alert_approval_workflow() -> Workflow:
 
 
 def moderator(name: str) -> User:
-    """A member of Moderators (made once per name)."""
-    user, created = User.objects.get_or_create(
-        username=name, defaults={"email": f"{name}@example.org"}
-    )
+    """A member of Moderators (made once per name). No email address: the
+    "an alert waits for you" notes must not land among the messages tests count."""
+    user, created = User.objects.get_or_create(username=name, defaults={"email": ""})
     if created:
         user.set_password("x" * 12)
         user.save()

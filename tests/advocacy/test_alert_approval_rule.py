@@ -354,3 +354,19 @@ def test_the_send_page_and_command_refuse_and_say_why(client):
 
     with pytest.raises(CommandError, match="approv"):
         call_command("send_alert", str(draft.pk))
+
+
+def test_translate_this_page_makes_alert_translations_drafts_awaiting_approval(client):
+    alert = publish_alert("Food bank open")
+    editor = staff("translating-editor", "Editors")
+    editor.user_permissions.add(Permission.objects.get(codename="submit_translation"))
+    sign_in_verified(client, editor)
+    spanish = Locale.objects.get(language_code="es")
+
+    response = client.post(f"/admin/localize/submit/page/{alert.pk}/", {"locales": [spanish.pk]})
+
+    translation = AlertPage.objects.get(translation_key=alert.translation_key, locale=spanish)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/pages/{translation.pk}/edit/", "not refused"
+    assert not translation.live
+    assert "es" not in live_translations(alert)
