@@ -99,6 +99,7 @@ def test_weekly_digest_lists_new_alerts_in_the_subscribers_areas_and_language(me
     queens.areas.set([areas["queens"]])
     make_subscribers(2, "no-digest", languages=("en",))
     publish_alert("Brooklyn checkpoint", areas=[areas["brooklyn"]], translations=["es"])
+    memory_mail.clear()  # the approvers' workflow notifications
 
     dispatch = queue_weekly_digest()
     assert dispatch.kind == "digest" and dispatch.queue == "default"
