@@ -132,15 +132,20 @@ def add_alert_approvals_panel(request, panels):
 # --- Deleting and moving pages ---------------------------------------------------
 
 
-def _refuse(request, page, what: str):
-    messages.error(
-        request,
-        _(
-            "You cannot %(what)s “%(title)s”: Editors delete or move only their own "
-            "drafts (pages that are not live and that they created). Ask a Moderator."
-        )
-        % {"what": what, "title": page.get_admin_display_title()},
-    )
+REFUSALS = {
+    "delete": gettext_lazy(
+        "You cannot delete “%(title)s”: Editors delete or move only their own drafts "
+        "(pages that are not live and that they created). Ask a Moderator."
+    ),
+    "move": gettext_lazy(
+        "You cannot move “%(title)s”: Editors delete or move only their own drafts "
+        "(pages that are not live and that they created). Ask a Moderator."
+    ),
+}
+
+
+def _refuse(request, page, action: str):
+    messages.error(request, REFUSALS[action] % {"title": page.get_admin_display_title()})
     parent = page.get_parent()
     return redirect(reverse("wagtailadmin_explore", args=[parent.pk]) if parent else "/admin/")
 
@@ -148,25 +153,24 @@ def _refuse(request, page, what: str):
 @hooks.register("before_delete_page")
 def only_own_drafts_are_deleted(request, page):
     if not may_delete_or_move(request.user, page):
-        return _refuse(request, page, _("delete"))
+        return _refuse(request, page, "delete")
     return None
 
 
 @hooks.register("before_move_page")
 def only_own_drafts_are_moved(request, page, destination):
     if not may_delete_or_move(request.user, page):
-        return _refuse(request, page, _("move"))
+        return _refuse(request, page, "move")
     return None
 
 
 @hooks.register("before_bulk_action")
 def only_own_drafts_in_bulk(request, action_type, objects, action_class_instance):
-    if action_type not in ("delete", "move"):
+    if action_type not in REFUSALS:
         return None
-    what = _("delete") if action_type == "delete" else _("move")
     for page in objects:
         if hasattr(page, "get_descendants") and not may_delete_or_move(request.user, page):
-            return _refuse(request, page, what)
+            return _refuse(request, page, action_type)
     return None
 
 
