@@ -30,8 +30,9 @@ from know_your_rights import absolute_urls
 
 
 def new_placeholder(kind: str) -> str:
-    """A placeholder nobody can write in advance: 128 random bits, made now."""
-    return f"faro-{kind}-{secrets.token_hex(16)}"
+    """A placeholder nobody can write in advance: 64 random bits, made now
+    (short enough that a header holding one is never folded)."""
+    return f"faro-{kind}-{secrets.token_hex(8)}"
 
 
 def text_direction(language: str) -> str:
@@ -125,8 +126,8 @@ def render_alert(source, language: str, translations: dict | None = None) -> Ren
         guide = localized if localized.live else None
     follow_up_of = None
     if page.follow_up_of_id:
-        earlier = page.follow_up_of
-        follow_up_of = earlier.get_translation_or_none(page.locale) or earlier
+        # Only an approved version of the earlier alert is quoted.
+        follow_up_of = page.follow_up_of.approved_version_in(page.locale)
     placeholders = _placeholders()
     with translation.override(language):
         context = _context(
@@ -200,8 +201,8 @@ class MessageTemplate:
         from advocacy.models import Subscriber
 
         self.rendered = rendered
-        self.recipient_placeholder = f"{new_placeholder('recipient')}@faro-placeholder.invalid"
-        self.message_id_placeholder = f"{new_placeholder('message-id')}@faro-placeholder.invalid"
+        self.recipient_placeholder = f"{new_placeholder('to')}@faro-placeholder.invalid"
+        self.message_id_placeholder = f"{new_placeholder('id')}@faro-placeholder.invalid"
         stand_in = Subscriber(pk=0, language=rendered.language)
         stand_in.email = self.recipient_placeholder
         message = build_email(
