@@ -6,8 +6,9 @@ that is live carries the approvals its urgency needs:
 - urgent: two different people, neither of them its author;
 - standard: one Moderator who is not its author.
 
-Its authors are the page's owner, the person who saved that revision and the
-person who submitted it for approval; superusers are no exception. An
+Its authors are the page's owner, everyone who saved that revision or an
+earlier one since the last approved version, and the person who submitted it
+for approval; superusers are no exception. An
 approval is recorded per revision (``AlertApproval``) by the "Alert approval"
 workflow task, for members of its approving groups (or superusers) only, so
 every edit makes a revision that needs approvals of its own. A translation is
@@ -75,12 +76,39 @@ def approvals_needed(page, revision=None) -> int:
 def authors(page, revision, submitter_id: int | None = None) -> set[int]:
     """Ids of the people who count as the author of ``revision`` of ``page``:
     the page's owner (now and as the revision recorded it), whoever saved the
-    revision, and whoever submitted it for approval."""
+    revision or any earlier revision since the page's last approved one (their
+    words may be in it: someone else saving after them does not make the text
+    someone else's), and whoever submitted it for approval."""
     ids = {page.owner_id, submitter_id}
     if revision is not None:
         ids.add(revision.user_id)
         ids.add((revision.content or {}).get("owner"))
+        ids |= _unapproved_writers(page, revision)
     return {pk for pk in ids if pk is not None}
+
+
+def _unapproved_writers(page, revision) -> set[int]:
+    # The approved revision as stored (not as ``page`` may carry it from a
+    # revision's content), so the approval and the publish agree.
+    if revision.pk is None or page.pk is None:
+        return set()
+    stored = (
+        type(page)
+        ._default_manager.filter(pk=page.pk)
+        .values_list("approved_revision_id", flat=True)
+    )
+    approved_id = stored.first() or 0
+    return set(
+        type(revision)
+        ._default_manager.filter(
+            base_content_type_id=revision.base_content_type_id,
+            object_id=revision.object_id,
+            pk__gt=approved_id,
+            pk__lte=revision.pk,
+        )
+        .exclude(user_id=None)
+        .values_list("user_id", flat=True)
+    )
 
 
 def _belongs_to(page, revision) -> bool:

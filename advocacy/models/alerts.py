@@ -310,8 +310,18 @@ class AlertPage(Page):
             context["guide_page"] = guide if guide.live else None
         follow_up_of = self.follow_up_of
         if follow_up_of is not None:
-            context["follow_up_of_page"] = follow_up_of.localized
+            context["follow_up_of_page"] = follow_up_of.approved_version_in(self.locale)
         return context
+
+    def approved_version_in(self, locale) -> AlertPage | None:
+        """What readers in ``locale`` may be shown of this alert (a follow-up
+        quotes its title): its translation there once approved, else this
+        page once approved, else None. Never an unapproved text."""
+        translated = self.get_translation_or_none(locale)
+        for candidate in (translated, self):
+            if candidate is not None and candidate.is_approved_live:
+                return candidate
+        return None
 
     # --- The approval rule's choke point (see advocacy.approval) -------------
 
