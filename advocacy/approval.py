@@ -30,14 +30,15 @@ Where it is enforced:
   queryset ``update`` in a shell) matches nothing, so it appears nowhere:
   not on the site, in feeds, the API, the digest, search, or a send.
 
-This module imports no model: the models call it, and it reaches approvals
-through the revision (``revision.alert_approvals``).
+This module imports none of Faro's models: the models call it, and it
+reaches approvals through the revision (``revision.alert_approvals``).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
+from wagtail_localize.models import StringTranslation
 
 URGENT = "urgent"
 URGENT_APPROVALS = 2
@@ -98,17 +99,25 @@ def _unapproved_writers(page, revision) -> set[int]:
         .values_list("approved_revision_id", flat=True)
     )
     approved_id = stored.first() or 0
-    return set(
-        type(revision)
-        ._default_manager.filter(
-            base_content_type_id=revision.base_content_type_id,
-            object_id=revision.object_id,
-            pk__gt=approved_id,
-            pk__lte=revision.pk,
-        )
+    revisions = type(revision)._default_manager.filter(
+        base_content_type_id=revision.base_content_type_id, object_id=revision.object_id
+    )
+    writers = set(
+        revisions.filter(pk__gt=approved_id, pk__lte=revision.pk)
         .exclude(user_id=None)
         .values_list("user_id", flat=True)
     )
+    # A translation's words are written segment by segment in the translation
+    # editor, and the revision is saved by whoever publishes or syncs it: the
+    # segments' translators since the last approved version are authors too.
+    segments = StringTranslation.objects.filter(
+        locale_id=page.locale_id, context__object_id=page.translation_key
+    ).exclude(last_translated_by=None)
+    approved_at = revisions.filter(pk=approved_id).values_list("created_at", flat=True).first()
+    if approved_at is not None:
+        segments = segments.filter(updated_at__gt=approved_at)
+    writers |= set(segments.values_list("last_translated_by_id", flat=True))
+    return writers
 
 
 def _belongs_to(page, revision) -> bool:

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Locale, Revision
-from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
 from advocacy import approval
 from advocacy import dispatch as dispatching
@@ -198,3 +198,32 @@ def test_a_correction_of_an_alert_that_was_never_approved_does_not_quote_it():
     assert "Raids at every school" not in message.text
     assert "Raids at every school" not in message.html
     dispatching.create_dispatch(AlertPage.objects.get(pk=correction.pk))
+
+
+def test_a_moderator_cannot_approve_a_translation_of_segments_they_translated():
+    """A Moderator writes the Spanish text in the translation editor (segment
+    by segment) and leaves the publishing to someone else, whose "Publish in
+    Español" saves the revision. The Moderator is still its author."""
+    alert = publish_alert("Vaccination day")
+    editor = staff("editor", "Editors")
+    mod = moderator("moderator-translator")
+    spanish = Locale.objects.get(language_code="es")
+    source, _ = TranslationSource.get_or_create_from_instance(alert)
+    translation = Translation.objects.create(source=source, target_locale=spanish)
+    for segment in source.stringsegment_set.all():
+        StringTranslation.objects.create(
+            translation_of=segment.string,
+            locale=spanish,
+            context=segment.context,
+            data=f"[mod] {segment.string.data}",
+            translation_type=StringTranslation.TRANSLATION_TYPE_MANUAL,
+            last_translated_by=mod,
+        )
+    translation.save_target(user=editor, publish=False)
+    page = AlertPage.objects.get(translation_key=alert.translation_key, locale=spanish)
+    assert page.title.startswith("[mod]")
+    page.get_workflow().start(page, editor)
+
+    with pytest.raises(PermissionDenied, match="author"):
+        approve_as(page, mod)
+    assert not AlertPage.objects.get(pk=page.pk).live
