@@ -417,6 +417,16 @@ class AlertPage(Page):
             )
         return revision
 
+    def publish(self, revision, *args, **kwargs):
+        """Publish ``revision``, refusing it before anything is written when it
+        lacks its approvals: a publish scheduled for later (``go_live_at``)
+        would otherwise be accepted now and refused by ``save`` only when due,
+        stopping Wagtail's ``publish_scheduled`` run for every page after it."""
+        reason = approval.shortfall(self, revision)
+        if reason:
+            raise approval.AlertNotApproved(reason)
+        return super().publish(revision, *args, **kwargs)
+
     @property
     def is_approved_live(self) -> bool:
         """Whether readers may see this alert (live, live revision approved)."""

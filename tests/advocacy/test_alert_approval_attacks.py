@@ -227,3 +227,19 @@ def test_a_moderator_cannot_approve_a_translation_of_segments_they_translated():
     with pytest.raises(PermissionDenied, match="author"):
         approve_as(page, mod)
     assert not AlertPage.objects.get(pk=page.pk).live
+
+
+def test_scheduling_an_unapproved_alert_is_refused_when_it_is_scheduled():
+    """A Moderator (publish permission) schedules an unapproved new alert for
+    later: refused at once, so nothing waits to be refused when due (which
+    stopped Wagtail's publish_scheduled for every page after it)."""
+    mod = moderator("moderator-scheduler")
+    alert = draft_alert(mod, "Raid tonight at 9", urgency="urgent")
+    alert.go_live_at = timezone.now() + timedelta(hours=1)
+    revision = alert.save_revision(user=mod)
+
+    with pytest.raises(approval.AlertNotApproved, match="two approvals"):
+        revision.publish(user=mod)
+
+    assert not Revision.objects.filter(approved_go_live_at__isnull=False).exists()
+    assert not AlertPage.objects.get(pk=alert.pk).live
