@@ -7,9 +7,12 @@ short one.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import prefetch_related_objects
+from django.utils.translation import get_language_info, to_locale
 
 from know_your_rights.blocks import cited_hotlines, cited_statements, statement_instances
+from know_your_rights.models import PolicySource
 from know_your_rights.review import review_state
 
 
@@ -25,7 +28,7 @@ def guide_context(page) -> dict:
     return {
         "first_citations": first_citations(page.body),
         "cited_statements": statements,
-        "sources": sources_for(statements),
+        "sources": sources_for(statements, page.locale),
         "out_of_date_count": sum(1 for s in statements if s.out_of_date),
         "review": review_state(page),
     }
@@ -48,12 +51,40 @@ def first_citations(body) -> set[str]:
     return first
 
 
-def sources_for(statements) -> list[dict]:
-    """The documents behind `statements`, each with the statements it backs."""
+def sources_for(statements, locale=None) -> list[dict]:
+    """The documents behind `statements`, each with the statements it backs.
+
+    A translated statement points at the source-language document (the
+    source is a synchronised field); with `locale`, each document is shown
+    in that language where a translation of it exists (one query), and
+    `language` says which language the shown title is in.
+    """
     by_source: dict[int, dict] = {}
     for statement in statements:
         entry = by_source.setdefault(
-            statement.source_id, {"source": statement.source, "statements": []}
+            statement.source_id,
+            {
+                "source": statement.source,
+                # Statements cite the source-language document.
+                "language": settings.LANGUAGE_CODE,
+                "statements": [],
+            },
         )
         entry["statements"].append(statement)
+    if locale is not None and by_source:
+        translated = {
+            source.translation_key: source
+            for source in PolicySource.objects.filter(
+                translation_key__in={e["source"].translation_key for e in by_source.values()},
+                locale=locale,
+            )
+        }
+        for entry in by_source.values():
+            version = translated.get(entry["source"].translation_key)
+            if version is not None:
+                entry["source"], entry["language"] = version, locale.language_code
+    for entry in by_source.values():
+        # `lang` takes a BCP 47 tag: zh-hans is written zh-Hans.
+        entry["language_tag"] = to_locale(entry["language"]).replace("_", "-")
+        entry["rtl"] = get_language_info(entry["language"])["bidi"]
     return list(by_source.values())

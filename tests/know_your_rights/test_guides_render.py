@@ -52,7 +52,8 @@ def test_every_guide_renders_in_its_language_with_sources_and_notices(rendered, 
         assert f'<html lang="{TAGS.get(code, code)}" dir="{"rtl" if rtl else "ltr"}">' in html
         assert "notice-fallback" not in html, "served the translation, not the English page"
         assert 'id="sources-heading"' in html
-        assert '<cite lang="en" dir="ltr">' in html
+        # Each source's title in the reader's language (the seed translates them).
+        assert f'<cite lang="{TAGS.get(code, code)}" dir="{"rtl" if rtl else "ltr"}">' in html
         assert "notice-legal" in html
         # No seeded statement was ever verified: the banner shows everywhere.
         assert "notice-banner" in html
