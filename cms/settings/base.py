@@ -260,6 +260,11 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # ...and a superuser's dashboard would ask releases.wagtail.org for the latest
 # version (the admin's CSP refuses it; upgrades follow requirements.lock).
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No autosave in the editor: an autosave fired while a Moderator approves an
+# alert saves a new revision as theirs, which makes them one of its authors
+# and voids their approval (alerts need approvals by people who did not write
+# the version under review). Editors save drafts explicitly.
+WAGTAIL_AUTOSAVE_INTERVAL = 0
 
 # --- Page cache -------------------------------------------------------------
 PAGE_CACHE_SECONDS = 10 * 60
