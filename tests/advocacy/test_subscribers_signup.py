@@ -12,6 +12,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
 from advocacy.seed import load_areas_and_topics
@@ -228,7 +231,15 @@ def test_a_confirmation_link_from_the_mail_works_once(smtp):
         again = method(path)
         assert again.status_code == 400
         html = again.content.decode()
-        assert "already been used" in html
+        with translation.override("es"):
+            assert (
+                escape(
+                    gettext(
+                        "This confirmation link has already been used: your subscription is active."
+                    )
+                )
+                in html
+            )
         assert "/preferences/" not in html, "a second use mints no management link"
     subscriber.refresh_from_db()
     assert subscriber.confirmed_at == confirmed_at
