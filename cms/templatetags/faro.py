@@ -34,9 +34,11 @@ def language_links(context) -> list[dict]:
     current = context.get("LANGUAGE_CODE")
     links = []
     for code in codes():
-        if code in translations:
-            url = translations[code].get_url(request)
-        else:
+        # A translation Wagtail cannot route (its parent is not live in that
+        # language) has no URL: link the path under that prefix instead, which
+        # serves the source page with a notice, as for a missing translation.
+        url = translations[code].get_url(request) if code in translations else None
+        if url is None:
             url = translate_url(request.path, code)
         links.append(
             {
