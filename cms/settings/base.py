@@ -2,8 +2,9 @@
 
 from pathlib import Path
 
-import django.conf.locale
 from celery.schedules import crontab  # noqa: F401 - apps' beat entries use it
+
+from core import languages as faro_languages
 
 from .environment import (
     VAR_DIR,
@@ -27,6 +28,7 @@ INSTALLED_APPS = [
     "cms",
     "know_your_rights",
     "advocacy",
+    "core",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -128,31 +130,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # --- Languages -------------------------------------------------------------
-# English plus New York City's designated citywide languages (Local Law 30),
-# with Chinese in both scripts. Each is named in itself for the switcher.
-django.conf.locale.LANG_INFO["ht"] = {
-    "bidi": False,
-    "code": "ht",
-    "name": "Haitian Creole",
-    "name_local": "Kreyòl ayisyen",
-}
-
-LANGUAGE_CODE = "en"
-LANGUAGES = [
-    ("en", "English"),
-    ("es", "Español"),
-    ("zh-hans", "简体中文"),
-    ("zh-hant", "繁體中文"),
-    ("ru", "Русский"),
-    ("bn", "বাংলা"),
-    ("ht", "Kreyòl ayisyen"),
-    ("ko", "한국어"),
-    ("ar", "العربية"),
-    ("ur", "اردو"),
-    ("fr", "Français"),
-    ("pl", "Polski"),
-]
-LANGUAGES_BIDI = ["ar", "ur"]
+# The list and its facts live once, in core.languages (English plus New York
+# City's designated citywide languages). Django has no LANG_INFO for "ht".
+faro_languages.add_missing_language_info()
+LANGUAGE_CODE = faro_languages.DEFAULT_LANGUAGE
+LANGUAGES = faro_languages.LANGUAGES
+LANGUAGES_BIDI = faro_languages.RIGHT_TO_LEFT
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 # "Translate this page" makes draft translations: a new translation is not
