@@ -19,7 +19,7 @@ run: setup ## Set up and start web, worker and beat on http://127.0.0.1:8000
 test: setup ## Run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-setup: debian-packages $(VENV)/.installed messages ## Install everything the project needs
+setup: debian-packages $(VENV)/.installed node_modules/.installed messages ## Install everything the project needs
 
 debian-packages:
 	@bin/install-debian-packages
@@ -27,6 +27,12 @@ debian-packages:
 $(VENV)/.installed: $(LOCK)
 	test -x $(PY) || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
+	touch $@
+
+# The W3C Nu HTML checker (vnu.jar) for the suite, pinned with its hash in
+# package-lock.json; nothing from npm is served to readers.
+node_modules/.installed: package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	touch $@
 
 messages: $(VENV)/.installed

@@ -151,6 +151,9 @@ TIME_ZONE = "America/New_York"
 # --- Static and media ------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Files browsers ask for at the root (/favicon.ico), served by WhiteNoise
+# before any language redirect, so no console shows a 404 for them.
+WHITENOISE_ROOT = BASE_DIR / "cms" / "root"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
