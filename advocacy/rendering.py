@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from advocacy import tokens
+from core.languages import direction
 from know_your_rights import absolute_urls
 
 
@@ -33,11 +34,6 @@ def new_placeholder(kind: str) -> str:
     """A placeholder nobody can write in advance: 64 random bits, made now
     (short enough that a header holding one is never folded)."""
     return f"faro-{kind}-{secrets.token_hex(8)}"
-
-
-def text_direction(language: str) -> str:
-    """``rtl`` for Arabic and Urdu, ``ltr`` otherwise."""
-    return "rtl" if language.split("-")[0] in settings.LANGUAGES_BIDI else "ltr"
 
 
 def bcp47(language: str) -> str:
@@ -88,7 +84,7 @@ def _context(language: str, placeholders: dict, **extra) -> dict:
     return {
         "lang": language,
         "lang_tag": bcp47(language),
-        "dir": text_direction(language),
+        "dir": direction(language),
         **placeholders,
         "site_url": settings.SITE_URL,
         **extra,
@@ -136,7 +132,7 @@ def render_alert(source, language: str, translations: dict | None = None) -> Ren
             alert=page,
             content_lang=content_language,
             content_lang_tag=bcp47(content_language),
-            content_dir=text_direction(content_language),
+            content_dir=direction(content_language),
             is_fallback=content_language != language,
             alert_url=absolute_url(page),
             guide=guide,
@@ -167,12 +163,10 @@ def render_digest(language: str, alerts: list, guides: list) -> RenderedMessage:
             language,
             placeholders,
             alerts=[
-                (page, absolute_url(page), text_direction(page.locale.language_code))
-                for page in alerts
+                (page, absolute_url(page), direction(page.locale.language_code)) for page in alerts
             ],
             guides=[
-                (page, absolute_url(page), text_direction(page.locale.language_code))
-                for page in guides
+                (page, absolute_url(page), direction(page.locale.language_code)) for page in guides
             ],
         )
         subject = gettext("Faro: this week's alerts and guides")

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils import translation
 
-from cms.languages import bcp47, is_rtl
+from core.languages import bcp47, is_rtl
 
 
 def faro(request):

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from cms import page_cache, two_factor
-from cms.languages import negotiate
+from core.languages import negotiate
 
 # Session key holding the time of sign-in (see cms.signals).
 SIGNED_IN_AT_KEY = "faro_signed_in_at"

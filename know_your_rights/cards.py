@@ -6,11 +6,12 @@ is always the English source text, clearly marked, even on a translated card.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 from wagtail.models import Locale
+
+from core.languages import bcp47, direction
 
 CARD_CSS = "know_your_rights/card.css"
 PDF_CSS = "know_your_rights/card-pdf.css"
@@ -51,10 +52,9 @@ def card_context(page) -> dict:
     """Context for the card and its PDF: rights, languages, whether bilingual."""
     language = page.locale.language_code
     rights = card_rights(page)
-    base, _, script = language.partition("-")
     return {
-        "card_lang_tag": f"{base}-{script.title()}" if len(script) == 4 else language,
-        "card_dir": "rtl" if base in settings.LANGUAGES_BIDI else "ltr",
+        "card_lang_tag": bcp47(language),
+        "card_dir": direction(language),
         "card_rights": rights,
         "card_language": language,
         "card_bilingual": any(r["english_right"] for r in rights),

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from django.conf import settings
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
 from advocacy.models import AlertPage, Area, Topic
+from core.languages import codes
 from know_your_rights.absolute_urls import page_url
 from know_your_rights.api.serializers import LocalizedMixin, TranslationsMixin
 
@@ -129,7 +129,7 @@ def _check_slugs(model, slugs: list[str], what: str) -> list[str]:
 
 class ChoicesSerializer(StrictInputSerializer):
     language = serializers.ChoiceField(
-        choices=[code for code, _name in settings.LANGUAGES],
+        choices=codes(),
         help_text="The language of the alerts (a code from /api/v1/languages/).",
     )
     areas = serializers.ListField(
@@ -181,9 +181,7 @@ class ConfirmedSerializer(serializers.Serializer):
 class SubscriptionSerializer(ChoicesSerializer):
     """A subscriber as its owner sees it; writes change only language, areas, topics, digest."""
 
-    language = serializers.ChoiceField(
-        choices=[code for code, _name in settings.LANGUAGES], required=False
-    )
+    language = serializers.ChoiceField(choices=codes(), required=False)
     status = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)

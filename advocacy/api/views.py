@@ -1,7 +1,7 @@
 """API views for alerts, areas, topics and subscriptions.
 
 Thin: subscription rules live in advocacy.subscriptions; alert version choice
-reuses know_your_rights.api.language. Only approved, public alert pages appear
+reuses core.api.language. Only approved, public alert pages appear
 (``AlertPage.objects.approved()``, see advocacy.approval).
 """
 
@@ -26,16 +26,16 @@ from advocacy.api.authentication import (
     TokenRefused,
 )
 from advocacy.models import AlertPage, Area, Topic
-from advocacy.subscriber_tasks import queue_sign_up
 from advocacy.subscriptions import (
     SubscriptionError,
     confirm,
     make_choices,
+    queue_sign_up,
     unsubscribe,
     update_preferences,
 )
 from advocacy.tokens import MANAGE, TokenError, make_token
-from know_your_rights.api.language import choose_versions, requested_language
+from core.api.language import choose_versions, requested_language
 from know_your_rights.api.views import LANG_PARAMETER, LocalizedListMixin, validated
 from know_your_rights.review import needs_review_map
 
@@ -80,17 +80,13 @@ class AlertList(LocalizedListMixin, generics.ListAPIView):
         context = self.language_context()
         alerts = AlertPage.objects.approved().public()
         if not query["include_expired"]:
-            alerts = alerts.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+            alerts = alerts.unexpired()
         if query.get("urgency"):
             alerts = alerts.filter(urgency=query["urgency"])
         if query.get("since"):
             alerts = alerts.filter(last_published_at__gte=query["since"])
         if query.get("area"):
-            reach = Area.reach([query["area"]])
-            concerned = AlertPage.objects.filter(
-                Q(areas__isnull=True, every_area=True) | Q(areas__in=reach)
-            )
-            alerts = alerts.filter(translation_key__in=concerned.values("translation_key"))
+            alerts = alerts.concerning(query["area"])
         if query.get("topic"):
             concerned = AlertPage.objects.filter(Q(topics__isnull=True) | Q(topics=query["topic"]))
             alerts = alerts.filter(translation_key__in=concerned.values("translation_key"))
@@ -130,9 +126,7 @@ class AlertList(LocalizedListMixin, generics.ListAPIView):
         response = super().list(request, *args, **kwargs)
         # A cached answer must not outlive the next alert to expire.
         next_expiry = (
-            AlertPage.objects.approved()
-            .filter(expires_at__gt=timezone.now())
-            .aggregate(next=Min("expires_at"))["next"]
+            AlertPage.objects.approved().unexpired().aggregate(next=Min("expires_at"))["next"]
         )
         if next_expiry is not None:
             seconds = int((next_expiry - timezone.now()).total_seconds()) + 1

@@ -27,7 +27,7 @@ from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from cms import page_cache
-from cms.languages import negotiate
+from core.languages import negotiate
 
 API_GENERATION_KEY = "api-cache:generation"
 CACHED_PREFIX = "/api/v1/"

@@ -16,8 +16,8 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from cms import languages
 from cms.api.parsers import LimitedJSONParser
+from core import languages
 
 # What every view under /api/v1/ parses: JSON, at most API_MAX_BODY_BYTES
 # (anything else answers 415, anything larger 413).

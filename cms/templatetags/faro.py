@@ -4,7 +4,7 @@ from django import template
 from django.urls import translate_url
 from wagtail.models import Page
 
-from cms.languages import bcp47, codes, is_rtl, name_local
+from core.languages import bcp47, codes, is_rtl, name_local
 from know_your_rights.absolute_urls import absolute_url
 
 register = template.Library()

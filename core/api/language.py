@@ -1,8 +1,8 @@
 """Which language an API request asks for, and which version of a thing answers it.
 
-Kept free of cms: languages come from settings.LANGUAGES; Accept-Language has
-already been negotiated into the active language by the locale middleware
-(API paths carry no language prefix). advocacy's API uses these too.
+Languages come from ``core.languages``; Accept-Language has already been
+negotiated into the active language by the locale middleware (API paths carry
+no language prefix). Every app's API uses these.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from django.utils import translation
 from rest_framework.exceptions import ValidationError
 from wagtail.models import Locale
 
-
-def supported_codes() -> list[str]:
-    return [code for code, _name in settings.LANGUAGES]
+from core.languages import codes as supported_codes
 
 
 class UnsupportedLanguage(ValidationError):
@@ -55,6 +53,7 @@ def locale_codes() -> dict[int, str]:
 
 
 def locale_ids(codes: dict[int, str]) -> dict[str, int]:
+    """Language code → locale id, the inverse of ``locale_codes()``."""
     return {code: pk for pk, code in codes.items()}
 
 

@@ -18,8 +18,8 @@ from django.conf import settings
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from core.api.language import in_language, versions_in_language
 from know_your_rights.absolute_urls import page_url
-from know_your_rights.api.language import in_language, versions_in_language
 from know_your_rights.dates import format_partial_date
 from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
 from know_your_rights.review import needs_review_map

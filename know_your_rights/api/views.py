@@ -13,13 +13,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 
-from know_your_rights.api import serializers as api
-from know_your_rights.api.language import (
+from core.api.language import (
     choose_versions,
     locale_codes,
     locale_ids,
     requested_language,
 )
+from core.languages import codes
+from know_your_rights.api import serializers as api
 from know_your_rights.blocks import cited_hotlines, cited_statements
 from know_your_rights.guides import sources_for
 from know_your_rights.models import GuidePage, Hotline, PolicyStatement
@@ -37,7 +38,7 @@ LANG_PARAMETER = OpenApiParameter(
         "An unsupported code is a 400 listing the supported ones. Where a thing has no "
         "version in this language, its source is served with `fallback: true`."
     ),
-    enum=[code for code, _name in settings.LANGUAGES],
+    enum=codes(),
 )
 
 
@@ -163,7 +164,7 @@ class GuideDetail(LocalizedListMixin, generics.RetrieveAPIView):
                     "Answer with this guide's version in this language (the source, with "
                     "`fallback: true`, if it has none). Without it, the version `id` names."
                 ),
-                enum=[code for code, _name in settings.LANGUAGES],
+                enum=codes(),
             )
         ]
     )

@@ -1,0 +1,1 @@
+"""The REST API's base pieces, shared by every app's API views."""
