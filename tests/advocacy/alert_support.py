@@ -4,14 +4,6 @@ tree with an alert index, subscribers, and waiting for a dispatch."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
-import threading
-import time
-from dataclasses import dataclass, field
-
-from aiosmtpd.controller import Controller
 from django.contrib.auth.models import Group, Permission, User
 from django.utils import timezone
 from wagtail.models import (
@@ -29,108 +21,9 @@ from advocacy.models import (
     AlertIndexPage,
     AlertPage,
     Area,
-    Dispatch,
     Subscriber,
     Topic,
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Received:
-    recipient: str
-    message_id: str
-    message: email.message.EmailMessage
-
-
-@dataclass
-class RecordingHandler:
-    """An SMTP server's behaviour: records every accepted message.
-
-    ``temp_fail_every``: answer 451 to every n-th message (DATA);
-    ``refuse``: addresses answered 550 at RCPT.
-    """
-
-    temp_fail_every: int = 0
-    offer_pipelining: bool = True
-    refuse: set[str] = field(default_factory=set)
-    received: list[Received] = field(default_factory=list)
-    temp_failures: int = 0
-    _seen: int = 0
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.temp_fail_every = 0
-            self.offer_pipelining = True
-            self.refuse = set()
-            self.received = []
-            self.temp_failures = 0
-            self._seen = 0
-
-    async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        # Offer PIPELINING as Postfix does, so the pipelined path is tested;
-        # aiosmtpd reads pipelined commands one line at a time anyway.
-        session.host_name = hostname
-        if not self.offer_pipelining:
-            return responses
-        return [responses[0], "250-PIPELINING", *responses[1:]]
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address.lower() in self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        with self._lock:
-            self._seen += 1
-            if self.temp_fail_every and self._seen % self.temp_fail_every == 0:
-                self.temp_failures += 1
-                return "451 4.3.0 try again later"
-            parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-            for recipient in envelope.rcpt_tos:
-                self.received.append(Received(recipient.lower(), parsed["Message-ID"], parsed))
-        return "250 OK"
-
-    def recipients(self) -> list[str]:
-        with self._lock:
-            return [item.recipient for item in self.received]
-
-    def by_recipient(self) -> dict[str, list[Received]]:
-        found: dict[str, list[Received]] = {}
-        with self._lock:
-            for item in self.received:
-                found.setdefault(item.recipient, []).append(item)
-        return found
-
-
-class SMTPServer:
-    """aiosmtpd on 127.0.0.1 with a ``RecordingHandler``."""
-
-    def __init__(self):
-        import logging
-
-        logging.getLogger("mail.log").setLevel(logging.WARNING)
-        self.handler = RecordingHandler()
-        self.port = free_port()
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-
-    @property
-    def url(self) -> str:
-        return f"smtp://127.0.0.1:{self.port}"
-
-    def start(self) -> SMTPServer:
-        self.controller.start()
-        return self
-
-    def stop(self) -> None:
-        self.controller.stop()
 
 
 def ensure_site_tree() -> AlertIndexPage:
@@ -248,35 +141,6 @@ def publish_alert(title: str, *, urgency="standard", areas=(), translations=(), 
         translated.save_revision()
         approve(translated)
     return alert
-
-
-def wait_for(predicate, timeout: float = 60, interval: float = 0.2, message: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting: {message}")
-
-
-def wait_finished(dispatch: Dispatch, timeout: float = 60, sweep: bool = False) -> Dispatch:
-    """Wait until the dispatch finished; with ``sweep`` run the beat sweeper meanwhile."""
-    from advocacy.dispatch import requeue_expired
-
-    deadline = time.monotonic() + timeout
-    last_sweep = 0.0
-    while time.monotonic() < deadline:
-        dispatch.refresh_from_db()
-        if dispatch.status in (Dispatch.Status.FINISHED, Dispatch.Status.CANCELLED):
-            return dispatch
-        if sweep and time.monotonic() - last_sweep > 1:
-            requeue_expired()
-            last_sweep = time.monotonic()
-        time.sleep(0.2)
-    raise AssertionError(
-        f"dispatch {dispatch.pk} not finished: {dispatch.status} "
-        f"sent={dispatch.sent_count} failed={dispatch.failed_count} total={dispatch.total}"
-    )
 
 
 def alert_page(pk: int) -> AlertPage:

@@ -28,7 +28,7 @@ from tests.advocacy.alert_support import (
     publish_alert,
 )
 from tests.advocacy.test_alert_approval_rule import approve_as, staff, visible_anywhere
-from tests.conftest import sign_in_verified
+from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

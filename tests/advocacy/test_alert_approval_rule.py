@@ -28,7 +28,7 @@ from tests.advocacy.alert_support import (
     moderator,
     publish_alert,
 )
-from tests.conftest import sign_in_verified
+from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

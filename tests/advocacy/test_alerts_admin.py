@@ -8,7 +8,7 @@ from django.core import mail
 
 from advocacy.models import Dispatch
 from tests.advocacy.alert_support import make_subscribers, publish_alert
-from tests.conftest import sign_in_verified
+from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 
 from advocacy.models import AlertIndexPage, AlertPage
 from tests.advocacy.alert_support import ensure_areas, ensure_site_tree
-from tests.conftest import sign_in_verified
+from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -15,15 +15,11 @@ from django.core.management import call_command
 from advocacy import dispatch as dispatching
 from advocacy.models import Delivery, Dispatch, Subscriber, SuppressedAddress
 from advocacy.subscriptions import unsubscribe
-from tests.advocacy.alert_support import (
-    SMTPServer,
-    ensure_areas,
-    make_subscribers,
-    publish_alert,
-    wait_finished,
-    wait_for,
-)
-from tests.conftest import WorkerProcess, purge_queues
+from tests.advocacy.alert_support import ensure_areas, make_subscribers, publish_alert
+from tests.support.dispatches import wait_finished
+from tests.support.processes import WorkerProcess, purge_queues
+from tests.support.smtp import SMTPServer
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

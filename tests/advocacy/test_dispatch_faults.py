@@ -23,15 +23,12 @@ from contextlib import contextmanager
 import pytest
 
 from advocacy.dispatch import create_dispatch
-from tests.advocacy.alert_support import (
-    SMTPServer,
-    free_port,
-    make_subscribers,
-    publish_alert,
-    wait_finished,
-    wait_for,
-)
-from tests.conftest import WorkerProcess, broker_is_redis, purge_queues
+from tests.advocacy.alert_support import make_subscribers, publish_alert
+from tests.support.dispatches import wait_finished
+from tests.support.network import free_port
+from tests.support.processes import WorkerProcess, broker_is_redis, purge_queues
+from tests.support.smtp import SMTPServer
+from tests.support.waiting import wait_for
 
 CHUNK, CONCURRENCY = 10, 2
 IN_FLIGHT = CHUNK * CONCURRENCY

@@ -11,7 +11,7 @@ from django.utils import timezone
 from advocacy.models import Subscriber
 from advocacy.subscriber_tasks import purge_unconfirmed_subscribers
 from tests.advocacy.subscriber_factories import make_subscriber
-from tests.conftest import ROOT, subprocess_env
+from tests.support.processes import ROOT, subprocess_env
 
 
 def backdate(subscriber, days: float) -> None:

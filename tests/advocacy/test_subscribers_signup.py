@@ -19,15 +19,15 @@ from django.utils.translation import gettext
 from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
 from advocacy.seed import load_areas_and_topics
 from advocacy.tokens import UNSUBSCRIBE, make_token
-from tests.advocacy.alert_support import wait_for
-from tests.advocacy.subscriber_factories import (
+from tests.advocacy.subscriber_factories import make_subscriber
+from tests.support.smtp import (
     mails_to,
-    make_subscriber,
     send_own_mail_to,
     start_mail_server,
     start_mail_worker,
     text_of,
 )
+from tests.support.waiting import wait_for
 
 FORM = {
     "email": "Lucia@Example.org",

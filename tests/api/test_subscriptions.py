@@ -14,13 +14,8 @@ from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
 from advocacy.seed import load_areas_and_topics
 from advocacy.tokens import CONFIRM, MANAGE, make_token
 from tests.advocacy.alert_support import ensure_areas
-from tests.advocacy.subscriber_factories import (
-    mails_to,
-    make_subscriber,
-    start_mail_server,
-    start_mail_worker,
-    text_of,
-)
+from tests.advocacy.subscriber_factories import make_subscriber
+from tests.support.smtp import mails_to, start_mail_server, start_mail_worker, text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,24 +30,9 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from tests.browser.editorial import start_editorial_site
-from tests.conftest import ROOT, subprocess_env
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, open_context
+from tests.support.network import free_port
+from tests.support.processes import ROOT, subprocess_env
 
 
 class NeutralPage(BaseHTTPRequestHandler):
@@ -300,53 +284,6 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@dataclass
-class RecordedContext:
-    """A browser context that remembers every URL it requested."""
-
-    context: object
-    requested: list[str] = field(default_factory=list)
-    # The browser's reports of anything the page's CSP refused (a script,
-    # style or font from another host, an inline script or style attribute):
-    # a refused request never reaches `requested`, so it is caught here.
-    csp_violations: list[str] = field(default_factory=list)
-
-    def new_page(self):
-        return self.context.new_page()
-
-    def foreign_requests(self) -> list[str]:
-        return [
-            url
-            for url in self.requested
-            if urlsplit(url).scheme in ("http", "https", "ws", "wss")
-            and urlsplit(url).hostname not in LOCAL_HOSTS
-        ]
-
-    def check_and_close(self) -> None:
-        cookies = self.context.cookies()
-        foreign = self.foreign_requests()
-        self.context.close()
-        assert foreign == [], f"requests left 127.0.0.1: {foreign}"
-        assert cookies == [], f"cookies were set: {cookies}"
-        assert self.csp_violations == [], self.csp_violations
-
-
-def open_context(browser, live_site, **options) -> RecordedContext:
-    context = browser.new_context(base_url=live_site.url, **options)
-    context.set_default_timeout(15_000)
-    recorded = RecordedContext(context)
-    context.on("request", lambda request: recorded.requested.append(request.url))
-    context.on(
-        "console",
-        lambda message: (
-            recorded.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
-    return recorded
 
 
 @pytest.fixture

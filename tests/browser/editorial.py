@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from tests.advocacy.alert_support import SMTPServer
 from tests.browser.admin import AdminAccount
-from tests.conftest import ROOT, subprocess_env
+from tests.support.processes import ROOT, subprocess_env
+from tests.support.smtp import SMTPServer
 
 # Every process the fixture starts must be up within this many seconds.
 START_TIMEOUT = 90

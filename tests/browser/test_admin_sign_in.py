@@ -27,8 +27,9 @@ from tests.browser.admin import (
     sign_in_to_admin,
     verify_two_factor,
 )
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, free_port, open_context
 from tests.browser.production_site import redis_is_up, redis_url, start_production_site
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, open_context
+from tests.support.network import free_port
 
 pytestmark = pytest.mark.browser
 

@@ -36,7 +36,6 @@ from playwright.sync_api import expect
 
 from tests.browser.admin import AdminAccount, create_account, enrol_two_factor, page_id, path_of
 from tests.browser.admin import sign_in as password_sign_in
-from tests.browser.conftest import open_context
 from tests.browser.editorial import (
     Person,
     Subscriber,
@@ -44,6 +43,7 @@ from tests.browser.editorial import (
     footer_actions,
     wait_for,
 )
+from tests.support.browser import open_context
 
 pytestmark = pytest.mark.browser
 

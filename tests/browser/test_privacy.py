@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.browser.conftest import open_context
 from tests.browser.pages import LANGUAGES, PAGES
+from tests.support.browser import open_context
 
 pytestmark = pytest.mark.browser
 

@@ -6,7 +6,7 @@ from django.db import transaction
 
 from cms.celery import app
 from cms.tasks import ping
-from tests.conftest import broker_is_redis, purge_queues
+from tests.support.processes import broker_is_redis, purge_queues
 
 
 def test_celery_is_configured_for_no_lost_work():

@@ -15,7 +15,7 @@ from wagtail_localize.models import TranslationSource
 from know_your_rights.blocks import cited_statements
 from know_your_rights.models import GuidePage, PolicyStatement, TranslationApproval
 from know_your_rights.review import approve, english_updated_at, needs_review
-from tests.conftest import sign_in_verified
+from tests.support.auth import sign_in_verified
 
 
 @pytest.fixture

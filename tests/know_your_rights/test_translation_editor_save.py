@@ -17,7 +17,7 @@ from wagtail.models import Locale
 from wagtail_localize.models import StringSegment, StringTranslation, Translation
 
 from know_your_rights.models import GuidePage
-from tests.conftest import sign_in_verified
+from tests.support.auth import sign_in_verified
 
 BOUNDARY = "segment-save-boundary"
 

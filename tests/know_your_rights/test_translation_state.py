@@ -23,7 +23,7 @@ from know_your_rights.models import GuidePage, PolicyStatement, TranslationAppro
 from know_your_rights.review import approve, needs_review
 from tests.advocacy.alert_support import approve as approve_alert
 from tests.advocacy.alert_support import publish_alert
-from tests.conftest import sign_in_verified
+from tests.support.auth import sign_in_verified
 
 NEW_SUMMARY = "The NYPD says again that it does not help ICE enforce civil immigration law."
 

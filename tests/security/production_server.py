@@ -32,7 +32,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
-from tests.conftest import ROOT, subprocess_env
+from tests.support.processes import ROOT, subprocess_env
 
 SITE_HOST = "faro.example.org"
 SITE_URL = f"https://{SITE_HOST}"

@@ -9,8 +9,8 @@ from django.core.cache import cache
 from wagtail.models import Page, PageLogEntry
 
 from know_your_rights.models import GuidePage
-from tests.conftest import sign_in_verified
 from tests.security.content import build_content, user_for
+from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 

@@ -20,14 +20,11 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from advocacy.models import Dispatch, Subscriber
-from tests.advocacy.alert_support import (
-    SMTPServer,
-    ensure_areas,
-    publish_alert,
-    wait_finished,
-    wait_for,
-)
-from tests.conftest import ROOT, WorkerProcess, purge_queues, subprocess_env
+from tests.advocacy.alert_support import ensure_areas, publish_alert
+from tests.support.dispatches import wait_finished
+from tests.support.processes import ROOT, WorkerProcess, purge_queues, subprocess_env
+from tests.support.smtp import SMTPServer
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 

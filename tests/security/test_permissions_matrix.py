@@ -16,9 +16,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from advocacy.models import Dispatch
-from tests.conftest import sign_in_verified
 from tests.security.content import ROLES, build_content, user_for
 from tests.security.test_uploads import png
+from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
