@@ -12,7 +12,7 @@ from django.db.models import prefetch_related_objects
 from django.utils.translation import get_language_info, to_locale
 
 from know_your_rights.blocks import cited_hotlines, cited_statements, statement_instances
-from know_your_rights.models import PolicySource
+from know_your_rights.models.policy import PolicySource
 from know_your_rights.review import review_state
 
 

@@ -36,7 +36,7 @@ from wagtail_localize.fields import get_translatable_fields
 from wagtail_localize.models import TranslationLog, TranslationSource
 
 from know_your_rights.blocks import cited_hotlines, cited_statements
-from know_your_rights.models import TranslationApproval
+from know_your_rights.models.approvals import TranslationApproval
 
 
 def _content_type(obj) -> ContentType:

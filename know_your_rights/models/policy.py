@@ -1,33 +1,26 @@
-"""Guides and the policy they rest on.
+"""The policy guides rest on, and the phone lines they give.
 
 PolicySource (a document) → PolicyStatement (one commitment it makes, or one
-fact a report states) → cited from GuidePage blocks. Hotline is a phone line
-with who it is for. HelpLineSettings is the group's own line, set by an editor.
+fact a report states) → cited from GuidePage blocks (``pages.py``). Hotline
+is a phone line with who it is for.
 """
 
 from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-from django.contrib.contenttypes.fields import GenericForeignKey
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import Http404, HttpResponse
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
-from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
-from wagtail.fields import StreamField
-from wagtail.models import Page, TranslatableMixin
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.models import TranslatableMixin
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
-from know_your_rights.blocks import GuideBodyBlock
 from know_your_rights.dates import format_partial_date, validate_partial_date
+
+__all__ = ["Hotline", "PartialDateMixin", "PolicySource", "PolicyStatement"]
 
 
 class PartialDateMixin(models.Model):
@@ -262,161 +255,3 @@ class Hotline(TranslatableMixin, models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.phone})"
-
-
-@register_setting(icon="help")
-class HelpLineSettings(BaseSiteSetting):
-    """The group's own help line, shown in the page header once set."""
-
-    name = models.CharField(max_length=255, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
-
-    panels = [
-        HelpPanel(content=str(_("Shown at the top of every page once a phone number is set."))),
-        FieldPanel("name"),
-        FieldPanel("phone"),
-    ]
-
-    class Meta:
-        verbose_name = _("help line")
-
-    @property
-    def is_set(self) -> bool:
-        return bool(self.phone.strip())
-
-
-class TranslationApproval(models.Model):
-    """A person approved one translated page or snippet.
-
-    Kept apart from the translated object on purpose: wagtail-localize copies
-    synchronised fields from the source on every sync, and must never be able
-    to approve (or un-approve) a translation. See know_your_rights.review.
-
-    The approval covers the content as the person saw it: `approved_content_hash`
-    is a fingerprint of the translated fields when approved, and
-    `current_content_hash` follows every later save of the object (any path:
-    translation editor, admin edit after "stop syncing", shell). The two differ
-    exactly when the content changed since the approval.
-    """
-
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.CharField(max_length=64)
-    translated_object = GenericForeignKey("content_type", "object_id")
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    approved_at = models.DateTimeField(default=timezone.now)
-    approved_content_hash = models.CharField(max_length=64, blank=True, editable=False)
-    current_content_hash = models.CharField(max_length=64, blank=True, editable=False)
-
-    class Meta:
-        verbose_name = _("translation approval")
-        unique_together = [("content_type", "object_id")]
-        permissions = [("approve_translation", "Can approve a translation")]
-
-    def __str__(self):
-        return f"{self.content_type} {self.object_id} approved {self.approved_at:%Y-%m-%d}"
-
-
-class GuideIndexPage(Page):
-    """`/<lang>/guides/`: the list of guides."""
-
-    intro = models.TextField(blank=True)
-
-    content_panels = Page.content_panels + [FieldPanel("intro")]
-    parent_page_types = ["cms.HomePage"]
-    subpage_types = ["know_your_rights.GuidePage"]
-    max_count_per_parent = 1
-
-    translatable_fields = [
-        TranslatableField("title"),
-        SynchronizedField("slug"),
-        TranslatableField("seo_title"),
-        TranslatableField("search_description"),
-        TranslatableField("intro"),
-    ]
-
-    class Meta:
-        verbose_name = _("guide index")
-
-    def get_context(self, request, *args, **kwargs):
-        from know_your_rights.review import review_state
-
-        context = super().get_context(request, *args, **kwargs)
-        context["guides"] = (
-            GuidePage.objects.child_of(self).live().public().specific().order_by("path")
-        )
-        context["review"] = review_state(self)
-        return context
-
-
-class GuidePage(RoutablePageMixin, Page):
-    """One situation ("Talking to the NYPD"), its rights and where they come from."""
-
-    situation = models.CharField(
-        max_length=255, help_text=_("The situation, in the reader's words.")
-    )
-    summary = models.TextField(help_text=_("Two or three plain sentences."))
-    last_reviewed = models.DateField(null=True, blank=True)
-    body = StreamField(GuideBodyBlock(), use_json_field=True)
-
-    content_panels = Page.content_panels + [
-        FieldPanel("situation"),
-        FieldPanel("summary"),
-        FieldPanel("last_reviewed"),
-        FieldPanel("body"),
-    ]
-    search_fields = Page.search_fields + [
-        index.SearchField("situation"),
-        index.SearchField("summary"),
-        index.SearchField("body"),
-    ]
-    parent_page_types = ["know_your_rights.GuideIndexPage"]
-    subpage_types: list[str] = []
-
-    translatable_fields = [
-        TranslatableField("title"),
-        SynchronizedField("slug"),
-        TranslatableField("seo_title"),
-        TranslatableField("search_description"),
-        TranslatableField("situation"),
-        TranslatableField("summary"),
-        SynchronizedField("last_reviewed"),
-        TranslatableField("body"),
-    ]
-
-    class Meta:
-        verbose_name = _("guide")
-
-    def get_context(self, request, *args, **kwargs):
-        from know_your_rights.guides import guide_context
-
-        context = super().get_context(request, *args, **kwargs)
-        context.update(guide_context(self))
-        return context
-
-    @path("")
-    def guide(self, request):
-        return self.render(request)
-
-    @path("card/")
-    def card(self, request):
-        from know_your_rights.cards import card_context
-
-        context = self.get_context(request)
-        context.update(card_context(self))
-        return render(request, "know_your_rights/card.html", context)
-
-    @path("card/pdf/")
-    def card_pdf(self, request):
-        from know_your_rights.cards import card_context, render_card_pdf
-
-        if not self.live:
-            raise Http404
-        context = self.get_context(request)
-        context.update(card_context(self))
-        pdf = render_card_pdf(request, context)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        filename = f"faro-{self.slug}-{self.locale.language_code}.pdf"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response

@@ -1,0 +1,145 @@
+"""The guide pages, and the help line setting every page shows.
+
+A GuidePage's body cites PolicyStatement and Hotline snippets (``policy.py``)
+through its blocks; what a page shows beside its body is gathered by
+``know_your_rights.guides`` (sources, review state) and
+``know_your_rights.cards`` (the wallet card).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+from wagtail_localize.fields import SynchronizedField, TranslatableField
+
+from know_your_rights.blocks import GuideBodyBlock
+from know_your_rights.cards import card_context, render_card_pdf
+from know_your_rights.guides import guide_context
+from know_your_rights.review import review_state
+
+__all__ = ["GuideIndexPage", "GuidePage", "HelpLineSettings"]
+
+
+@register_setting(icon="help")
+class HelpLineSettings(BaseSiteSetting):
+    """The group's own help line, shown in the page header once set."""
+
+    name = models.CharField(max_length=255, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+
+    panels = [
+        HelpPanel(content=str(_("Shown at the top of every page once a phone number is set."))),
+        FieldPanel("name"),
+        FieldPanel("phone"),
+    ]
+
+    class Meta:
+        verbose_name = _("help line")
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.phone.strip())
+
+
+class GuideIndexPage(Page):
+    """`/<lang>/guides/`: the list of guides."""
+
+    intro = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["know_your_rights.GuidePage"]
+    max_count_per_parent = 1
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("intro"),
+    ]
+
+    class Meta:
+        verbose_name = _("guide index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["guides"] = (
+            GuidePage.objects.child_of(self).live().public().specific().order_by("path")
+        )
+        context["review"] = review_state(self)
+        return context
+
+
+class GuidePage(RoutablePageMixin, Page):
+    """One situation ("Talking to the NYPD"), its rights and where they come from."""
+
+    situation = models.CharField(
+        max_length=255, help_text=_("The situation, in the reader's words.")
+    )
+    summary = models.TextField(help_text=_("Two or three plain sentences."))
+    last_reviewed = models.DateField(null=True, blank=True)
+    body = StreamField(GuideBodyBlock(), use_json_field=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("situation"),
+        FieldPanel("summary"),
+        FieldPanel("last_reviewed"),
+        FieldPanel("body"),
+    ]
+    search_fields = Page.search_fields + [
+        index.SearchField("situation"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["know_your_rights.GuideIndexPage"]
+    subpage_types: list[str] = []
+
+    translatable_fields = [
+        TranslatableField("title"),
+        SynchronizedField("slug"),
+        TranslatableField("seo_title"),
+        TranslatableField("search_description"),
+        TranslatableField("situation"),
+        TranslatableField("summary"),
+        SynchronizedField("last_reviewed"),
+        TranslatableField("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("guide")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(guide_context(self))
+        return context
+
+    @path("")
+    def guide(self, request):
+        return self.render(request)
+
+    @path("card/")
+    def card(self, request):
+        context = self.get_context(request)
+        context.update(card_context(self))
+        return render(request, "know_your_rights/card.html", context)
+
+    @path("card/pdf/")
+    def card_pdf(self, request):
+        if not self.live:
+            raise Http404
+        context = self.get_context(request)
+        context.update(card_context(self))
+        pdf = render_card_pdf(request, context)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        filename = f"faro-{self.slug}-{self.locale.language_code}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
