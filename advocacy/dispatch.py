@@ -46,6 +46,7 @@ from django.utils import timezone
 from advocacy.audience import sending_refusal
 from advocacy.mail import build_email, message_domain
 from advocacy.models import AlertPage, Delivery, Dispatch, Subscriber, SuppressedAddress
+from advocacy.queueing import enqueue
 from advocacy.rendering import MessageTemplate
 from advocacy.sending import PERMANENT, SENT, MailSession, SendRateLimiter
 
@@ -142,9 +143,7 @@ def create_dispatch(alert: AlertPage, user=None, *, update: bool = False) -> Dis
 
 def enqueue_prepare(dispatch: Dispatch) -> None:
     """Queue ``prepare`` once the current transaction has committed."""
-    from advocacy.tasks import prepare_dispatch
-
-    prepare_dispatch.apply_async_on_commit((dispatch.pk,), queue=dispatch.queue)
+    enqueue("advocacy.prepare_dispatch", dispatch.pk, queue=dispatch.queue)
 
 
 def audience_for(dispatch: Dispatch):
@@ -210,9 +209,7 @@ def prepare(dispatch_id: int, after_pk: int = 0, sliced: bool = True) -> None:
             ):
                 start_senders(dispatch)
         if sliced and (first_slice or time.monotonic() > deadline):
-            from advocacy.tasks import prepare_dispatch
-
-            prepare_dispatch.apply_async((dispatch_id, last_pk), queue=dispatch.queue)
+            enqueue("advocacy.prepare_dispatch", dispatch_id, last_pk, queue=dispatch.queue)
             return
         first_slice = False
     total = Delivery.objects.filter(dispatch_id=dispatch_id).count()
@@ -230,11 +227,10 @@ def prepare(dispatch_id: int, after_pk: int = 0, sliced: bool = True) -> None:
 
 def start_senders(dispatch: Dispatch, count: int | None = None) -> None:
     """Queue ``count`` (default ALERT_SENDERS) sender loops on the dispatch's queue."""
-    from advocacy.tasks import send_dispatch
-
     for _ in range(count or sender_count()):
-        send_dispatch.apply_async(
-            (dispatch.pk,),
+        enqueue(
+            "advocacy.send_dispatch",
+            dispatch.pk,
             queue=dispatch.queue,
             retry=True,
             # Ride out a broker restart rather than drop the loop.
@@ -569,17 +565,16 @@ def run_sender(dispatch_id: int, budget: float | None = None) -> str:
 
 def send_dispatch_later(dispatch: Dispatch, delay: float) -> None:
     """Queue this sender loop again in ``delay`` seconds (always short)."""
-    from advocacy.tasks import send_dispatch
-
-    send_dispatch.apply_async(
-        (dispatch.pk,), queue=dispatch.queue, countdown=min(delay, MAX_COUNTDOWN_SECONDS)
+    enqueue(
+        "advocacy.send_dispatch",
+        dispatch.pk,
+        queue=dispatch.queue,
+        countdown=min(delay, MAX_COUNTDOWN_SECONDS),
     )
 
 
 def schedule_waiter(dispatch: Dispatch) -> None:
     """When only not-yet-due retries remain, queue one loop for when they are due."""
-    from advocacy.tasks import send_dispatch
-
     now = timezone.now()
     queued = Delivery.objects.filter(dispatch_id=dispatch.pk, status=Delivery.Status.QUEUED)
     earliest = queued.aggregate(retry=Min("next_attempt_at"), claim=Max("claimed_until"))
@@ -593,7 +588,7 @@ def schedule_waiter(dispatch: Dispatch) -> None:
             return
     except Exception:  # noqa: BLE001 - cache down: a spare waiter is harmless
         pass
-    send_dispatch.apply_async((dispatch.pk,), queue=dispatch.queue, countdown=delay)
+    enqueue("advocacy.send_dispatch", dispatch.pk, queue=dispatch.queue, countdown=delay)
 
 
 def finish_if_done(dispatch_id: int) -> bool:

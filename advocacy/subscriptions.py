@@ -38,6 +38,7 @@ from advocacy import ratelimit
 from advocacy.crypto import InvalidToken, decrypt_email, email_hash, encrypt_email, normalise_email
 from advocacy.mail import build_email
 from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
+from advocacy.queueing import enqueue
 from advocacy.tokens import (
     CONFIRM,
     TokenUsed,
@@ -133,6 +134,18 @@ def sign_up_request(address: str, choices: Choices) -> dict | None:
         "topics": [topic.slug for topic in choices.topics],
         "digest": choices.wants_digest,
     }
+
+
+def queue_sign_up(address: str, choices: Choices) -> None:
+    """What a sign-up form or the API does: check, then hand the rest to the worker.
+
+    The same for every address, known or not (see ``sign_up_request``); the
+    task is sent once the request's transaction commits. Raises
+    ``SubscriptionError`` for an invalid address.
+    """
+    request = sign_up_request(address, choices)
+    if request is not None:
+        enqueue("advocacy.sign_up", request, queue="default")
 
 
 def handle_sign_up(request: dict) -> None:

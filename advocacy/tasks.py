@@ -1,47 +1,64 @@
-"""Celery tasks of the alerts: thin wrappers around ``advocacy.dispatch``.
+"""Celery tasks of the advocacy app: thin wrappers around its business modules.
 
-Every task is idempotent (``acks_late`` and ``reject_on_worker_lost`` are on
-project-wide, so a task can run twice); the database is the ledger.
+Nothing imports this module to enqueue work: business modules queue tasks by
+name through ``advocacy.queueing.enqueue``; the worker finds these through
+Celery's autodiscovery. Every task is idempotent (``acks_late`` and
+``reject_on_worker_lost`` are on project-wide, so a task can run twice); the
+database is the ledger.
 """
 
 from celery import shared_task
+from django.db import OperationalError
+
+from advocacy import digest, dispatch, subscriptions
 
 
 @shared_task(name="advocacy.prepare_dispatch", ignore_result=True)
 def prepare_dispatch(dispatch_id: int, after_pk: int = 0) -> None:
     """Write (a slice of) a dispatch's delivery rows and start its senders."""
-    from advocacy.dispatch import prepare
-
-    prepare(dispatch_id, after_pk)
+    dispatch.prepare(dispatch_id, after_pk)
 
 
 @shared_task(name="advocacy.send_dispatch", ignore_result=True)
 def send_dispatch(dispatch_id: int) -> str:
     """One bounded sender loop for a dispatch."""
-    from advocacy.dispatch import run_sender
-
-    return run_sender(dispatch_id)
+    return dispatch.run_sender(dispatch_id)
 
 
 @shared_task(name="advocacy.sweep_dispatches", ignore_result=True)
 def sweep_dispatches() -> int:
     """Beat: re-queue expired claims and due retries, finish finished dispatches."""
-    from advocacy.dispatch import requeue_expired
-
-    return requeue_expired()
+    return dispatch.requeue_expired()
 
 
 @shared_task(name="advocacy.queue_weekly_digest", ignore_result=True)
 def queue_weekly_digest() -> None:
     """Beat: make this week's digest dispatch."""
-    from advocacy.digest import queue_weekly_digest as queue
-
-    queue()
+    digest.queue_weekly_digest()
 
 
 @shared_task(name="advocacy.purge_deliveries", ignore_result=True)
 def purge_deliveries() -> int:
     """Beat: delete delivery rows older than DELIVERY_RETENTION_DAYS, keeping counts."""
-    from advocacy.dispatch import purge_deliveries as purge
+    return dispatch.purge_deliveries()
 
-    return purge()
+
+@shared_task(name="advocacy.purge_unconfirmed_subscribers")
+def purge_unconfirmed_subscribers() -> int:
+    """Beat, hourly: delete sign-ups not confirmed within SUBSCRIPTION_CONFIRM_DAYS."""
+    return subscriptions.purge_unconfirmed()
+
+
+# A database that is briefly locked or unreachable (SQLite's single writer, a
+# PostgreSQL restart) delays a sign-up; it is tried again before the mail.
+@shared_task(
+    name="advocacy.sign_up",
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    max_retries=5,
+)
+def sign_up(request: dict) -> None:
+    """Record a sign-up and send its confirmation (or "already subscribed") mail."""
+    subscriptions.handle_sign_up(request)

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_http_methods
 
 from advocacy import ratelimit
 from advocacy.forms import PreferencesForm, SubscribeForm
-from advocacy.subscriber_tasks import queue_sign_up
 from advocacy.subscriptions import (
     SubscriptionError,
     confirm,
     make_choices,
+    queue_sign_up,
     unsubscribe,
     update_preferences,
 )

@@ -358,8 +358,6 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celery" / "beat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}
-# Tasks outside an app's tasks.py module.
-CELERY_IMPORTS = ["advocacy.subscriber_tasks"]
 CELERY_BEAT_SCHEDULE["advocacy.purge_unconfirmed_subscribers"] = {
     "task": "advocacy.purge_unconfirmed_subscribers",
     "schedule": 60 * 60,

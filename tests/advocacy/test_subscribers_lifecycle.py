@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from advocacy.models import Subscriber
-from advocacy.subscriber_tasks import purge_unconfirmed_subscribers
+from advocacy.tasks import purge_unconfirmed_subscribers
 from tests.advocacy.subscriber_factories import make_subscriber
 from tests.support.processes import ROOT, subprocess_env
 
@@ -44,12 +44,20 @@ def test_purge_is_on_the_beat_schedule():
     assert entry["task"] == purge_unconfirmed_subscribers.name
 
 
-def test_a_worker_finds_the_purge_task():
+def test_a_worker_finds_every_task_queued_by_name():
     # What `celery worker` does at start-up, in a fresh process (this one has
-    # already imported the task): import CELERY_IMPORTS and every tasks module.
+    # already imported the tasks): import every app's tasks module. Work is
+    # queued by name (advocacy.queueing), so a name no task answers to would
+    # otherwise only show up as a message no worker runs.
+    queued_by_name = [
+        "advocacy.prepare_dispatch",
+        "advocacy.send_dispatch",
+        "advocacy.sign_up",
+        *(entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()),
+    ]
     code = (
         "from cms.celery import app; app.loader.import_default_modules(); "
-        "print('advocacy.purge_unconfirmed_subscribers' in app.tasks)"
+        f"print(all(name in app.tasks for name in {queued_by_name!r}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
