@@ -35,17 +35,7 @@ from advocacy.audience import (
     unapproved_translations,
 )
 from advocacy.models import AlertPage, Delivery, Dispatch
-
-MODERATORS = "Moderators"
-
-
-def is_moderator(user) -> bool:
-    """Moderators (and superusers) may send alerts and control dispatches."""
-    return bool(
-        user.is_authenticated
-        and user.is_active
-        and (user.is_superuser or user.groups.filter(name=MODERATORS).exists())
-    )
+from core.roles import is_moderator
 
 
 def _require_moderator(request) -> None:

@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from advocacy import approval_status
-from advocacy.alerts_admin import is_moderator
 from advocacy.models import AlertIndexPage, AlertPage
-from know_your_rights.roles import EDITORS, MODERATORS
+from core.roles import EDITORS, MODERATORS, is_moderator
 
 
 def works_on_alerts(user) -> bool:

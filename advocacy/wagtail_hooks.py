@@ -4,7 +4,7 @@
   dispatches (Moderators only), plus alert sending and dispatch progress.
 - Where an alert stands in its approval ("1 of 2 approvals — waiting for a
   second Moderator"): in the page editor and on the dashboard.
-- Who may delete or move a page (``know_your_rights.roles.may_delete_or_move``):
+- Who may delete or move a page (``core.roles.may_delete_or_move``):
   refused in the delete, move and bulk-action views with the reason, and the
   row menu does not offer it.
 - "Translate this page" / "Translate" open the new translation (see
@@ -23,10 +23,10 @@ from wagtail.admin.widgets import Button, HeaderButton
 from wagtail.admin.widgets.button import BaseDropdownMenuButton
 
 from advocacy import approval_status
-from advocacy.alerts_admin import admin_urls, is_moderator
+from advocacy.alerts_admin import admin_urls
 from advocacy.alerts_overview import alert_list_view, works_on_alerts
 from advocacy.models import AlertPage
-from know_your_rights.roles import may_delete_or_move
+from core.roles import is_moderator, may_delete_or_move
 
 
 class ModeratorMenuItem(MenuItem):

@@ -12,7 +12,7 @@ from wagtail import hooks
 from wagtail.admin.auth import permission_denied
 from wagtail.models import TranslatableMixin
 
-from know_your_rights.roles import EDITORS, MODERATORS, TRANSLATORS
+from core.roles import EDITORS, MODERATORS, TRANSLATORS
 
 
 def edits_translations_only(user) -> bool:

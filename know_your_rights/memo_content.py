@@ -41,8 +41,8 @@ from wagtail_localize.models import (
     TranslationSource,
 )
 
+from know_your_rights.legal_review import assign_legal_review
 from know_your_rights.models import GuideIndexPage, GuidePage, PolicySource, PolicyStatement
-from know_your_rights.roles import assign_legal_review
 from know_your_rights.terms import review_note
 
 SEED_DIR = Path(__file__).resolve().parent / "seed"

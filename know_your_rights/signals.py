@@ -13,8 +13,8 @@ from wagtail.models import Page, TranslatableMixin
 from wagtail.signals import page_published
 
 from know_your_rights import review
+from know_your_rights.legal_review import assign_legal_review
 from know_your_rights.models import GuideIndexPage
-from know_your_rights.roles import assign_legal_review
 
 
 @receiver(post_save, sender=GuideIndexPage)
