@@ -92,9 +92,9 @@ class HotlineBlock(blocks.StructBlock):
 
     def get_preview_value(self):
         # An unsaved example: the admin preview must not show a real number.
-        from know_your_rights.models import Hotline
-
-        example = Hotline(
+        # The chooser names its model by label, so blocks import no model.
+        hotline_model = self.child_blocks["hotline"].target_model
+        example = hotline_model(
             name="Example help line",
             phone="(phone number)",
             hours="Monday to Friday",
@@ -150,38 +150,3 @@ class GuideBodyBlock(blocks.StreamBlock):
     hotline = HotlineBlock()
     faq = FaqBlock()
     paragraph = PlainRichTextBlock(label=_("Text"))
-
-
-def statement_instances(body) -> list:
-    """Every PolicyStatement object in the body, one per citing block.
-
-    Each block type converts its choosers separately, so the same statement
-    cited by a `right` and a `callout` block is two objects: prefetching
-    must reach all of them.
-    """
-    return [
-        block.value["statement"]
-        for block in body
-        if block.block_type in ("right", "callout") and block.value.get("statement") is not None
-    ]
-
-
-def cited_statements(body) -> list:
-    """Every PolicyStatement the body's `right` and `callout` blocks cite, in order, once each."""
-    seen, found = set(), []
-    for block in body:
-        if block.block_type in ("right", "callout") and block.value.get("statement") is not None:
-            statement = block.value["statement"]
-            if statement.pk not in seen:
-                seen.add(statement.pk)
-                found.append(statement)
-    return found
-
-
-def cited_hotlines(body) -> list:
-    """Every Hotline the body's `hotline` blocks name."""
-    return [
-        block.value["hotline"]
-        for block in body
-        if block.block_type == "hotline" and block.value.get("hotline") is not None
-    ]

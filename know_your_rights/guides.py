@@ -11,7 +11,12 @@ from django.conf import settings
 from django.db.models import prefetch_related_objects
 from django.utils.translation import get_language_info, to_locale
 
-from know_your_rights.blocks import cited_hotlines, cited_statements, statement_instances
+from know_your_rights.guide_body import (
+    cited_hotlines,
+    cited_statements,
+    first_citations,
+    statement_instances,
+)
 from know_your_rights.models.policy import PolicySource
 from know_your_rights.review import review_state
 
@@ -32,23 +37,6 @@ def guide_context(page) -> dict:
         "out_of_date_count": sum(1 for s in statements if s.out_of_date),
         "review": review_state(page),
     }
-
-
-def first_citations(body) -> set[str]:
-    """Ids of the blocks that cite each statement first.
-
-    The first citation shows the statement in full (with its anchor); later
-    ones show a short reference that still carries its status and age.
-    """
-    seen, first = set(), set()
-    for block in body:
-        statement = (
-            block.value.get("statement") if block.block_type in ("right", "callout") else None
-        )
-        if statement is not None and statement.pk not in seen:
-            seen.add(statement.pk)
-            first.add(block.id)
-    return first
 
 
 def sources_for(statements, locale=None) -> list[dict]:

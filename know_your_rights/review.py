@@ -35,7 +35,7 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail_localize.fields import get_translatable_fields
 from wagtail_localize.models import TranslationLog, TranslationSource
 
-from know_your_rights.blocks import cited_hotlines, cited_statements
+from know_your_rights.guide_body import cited_hotlines, cited_statements
 from know_your_rights.models.approvals import TranslationApproval
 
 

@@ -19,9 +19,10 @@ from core.api.language import (
     locale_ids,
     requested_language,
 )
+from core.api.localized import LANG_PARAMETER, LocalizedListMixin, validated
 from core.languages import codes
 from know_your_rights.api import serializers as api
-from know_your_rights.blocks import cited_hotlines, cited_statements
+from know_your_rights.guide_body import cited_hotlines, cited_statements
 from know_your_rights.guides import sources_for
 from know_your_rights.models import GuidePage, Hotline, PolicyStatement
 from know_your_rights.review import needs_review_map, source_changed_map
@@ -30,67 +31,11 @@ from know_your_rights.search_terms import search_words
 # Larger ids cannot be in the database (and would overflow its integer type).
 MAX_ID = 2**63 - 1
 
-LANG_PARAMETER = OpenApiParameter(
-    "lang",
-    OpenApiTypes.STR,
-    description=(
-        "Language code (see /api/v1/languages/). Without it, Accept-Language decides. "
-        "An unsupported code is a 400 listing the supported ones. Where a thing has no "
-        "version in this language, its source is served with `fallback: true`."
-    ),
-    enum=codes(),
-)
-
-
 class GuideQuery(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=200, help_text="Words to search for.")
     situation = serializers.SlugField(
         required=False, max_length=255, help_text="A situation slug (a guide's `slug`)."
     )
-
-
-def validated(query_serializer, request) -> dict:
-    """The known query parameters, checked (400 on a bad value); unknown ones are ignored."""
-    query = query_serializer(data=request.query_params)
-    # DRF reads an empty form value as "not given"; a partner who sends
-    # `?area=` most likely has a bug, so say so.
-    empty = {
-        name: ["This parameter may not be empty."]
-        for name in query.fields
-        if request.query_params.get(name, None) == ""
-    }
-    if empty:
-        raise ValidationError(empty)
-    query.is_valid(raise_exception=True)
-    return query.validated_data
-
-
-class LocalizedListMixin:
-    """Shared parts of the lists: the language asked for and the bulk context."""
-
-    def language_context(self) -> dict:
-        if not hasattr(self, "_language_context"):
-            codes = locale_codes()
-            ids = locale_ids(codes)
-            language = requested_language(self.request)
-            self._language_context = {
-                "locales": codes,
-                "requested_language": language,
-                "language_id": ids.get(language),
-                "default_id": ids.get(settings.LANGUAGE_CODE),
-            }
-        return self._language_context
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        context.update(self.language_context())
-        context.setdefault("needs_review", {})
-        context.setdefault("translations", {})
-        return context
-
-    def list(self, request, *args, **kwargs):
-        self.language_context()  # a bad ?lang= is a 400 before anything else
-        return super().list(request, *args, **kwargs)
 
 
 def _review(objects, default_id, kind: str) -> dict:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from wagtail.models import Locale, Page
 from wagtail_localize.models import TranslationSource
 
-from know_your_rights.blocks import cited_statements
+from know_your_rights.guide_body import cited_statements
 from know_your_rights.models import GuidePage, PolicyStatement, TranslationApproval
 from know_your_rights.review import approve, english_updated_at, needs_review
 from tests.support.auth import sign_in_verified

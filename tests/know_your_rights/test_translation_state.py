@@ -18,7 +18,7 @@ from wagtail.models import Locale, Page, Revision, Site
 from wagtail_localize.models import StringSegment, Translation, TranslationSource
 
 from advocacy.models import AlertPage
-from know_your_rights.blocks import cited_statements
+from know_your_rights.guide_body import cited_statements
 from know_your_rights.models import GuidePage, PolicyStatement, TranslationApproval
 from know_your_rights.review import approve, needs_review
 from tests.advocacy.alert_support import approve as approve_alert
