@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from advocacy.models import Area
 from know_your_rights.models import GuidePage, PolicySource, PolicyStatement
 from know_your_rights.review import approve
 from tests.advocacy.alert_support import ensure_areas, publish_alert
@@ -222,10 +223,19 @@ def test_alerts_filters_and_expiry(client):
 
 def test_areas_and_topics_are_named_in_the_requested_language(client):
     ensure_areas()
-    areas = {a["slug"]: a for a in results(client.get("/api/v1/areas/", {"lang": "es"}))}
-    assert areas["sunset-park"]["parent"] == "brooklyn"
-    topics = results(client.get("/api/v1/topics/"))
-    assert "ice-activity" in {t["slug"] for t in topics}
+    Area.objects.get_or_create(slug="bronx", defaults={"name": "The Bronx"})
+
+    def named(url: str, lang: str) -> dict[str, dict]:
+        return {item["slug"]: item for item in results(client.get(url, {"lang": lang}))}
+
+    spanish_areas = named("/api/v1/areas/", "es")
+    assert spanish_areas["bronx"]["name"] == "El Bronx"
+    # A proper name the catalog keeps as it is.
+    assert spanish_areas["sunset-park"]["name"] == "Sunset Park"
+    assert spanish_areas["sunset-park"]["parent"] == "brooklyn"
+    assert named("/api/v1/areas/", "en")["bronx"]["name"] == "The Bronx"
+    assert named("/api/v1/topics/", "es")["ice-activity"]["name"] == "Actividad de ICE"
+    assert named("/api/v1/topics/", "en")["ice-activity"]["name"] == "ICE activity"
 
 
 def test_page_size_has_a_hard_maximum_and_bad_numbers_are_400(client):

@@ -8,7 +8,9 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext
 from wagtail.models import Locale
 
 from know_your_rights.models import GuideIndexPage, GuidePage
@@ -60,7 +62,22 @@ def test_every_guide_renders_in_its_language_with_sources_and_notices(rendered, 
         assert "notice-stale" in html
         assert ("notice-review" in html) is (code != "en")
         assert "notice-behind" not in html
-        assert "2017 (day not given)" in html or code != "en"
+        # The memo gives a year only: the sources list says so in the reader's language.
+        assert as_of_2017(code) in html, as_of_2017(code)
+
+
+def as_of_2017(code: str) -> str:
+    """The sources list's "as of 2017 (day not given)", as `code`'s catalog words it."""
+    with translation.override(code):
+        as_of = gettext("%(year)s (day not given)") % {"year": 2017}
+        return gettext("as of %(as_of)s") % {"as_of": escape(as_of)}
+
+
+def test_the_as_of_wording_is_translated_in_every_language():
+    english = as_of_2017("en")
+    assert english == "as of 2017 (day not given)"
+    untranslated = [code for code in LANGUAGES if code != "en" and as_of_2017(code) == english]
+    assert untranslated == []
 
 
 def test_translated_guides_carry_translated_text(rendered, seeded):

@@ -4,13 +4,18 @@ written again from the new English."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from wagtail.models import Locale, Page
-from wagtail_localize.models import TranslationSource
+from wagtail_localize.models import TranslationLog, TranslationSource
 
 from know_your_rights.guide_body import cited_statements
 from know_your_rights.models import GuidePage, PolicyStatement, TranslationApproval
@@ -146,9 +151,23 @@ def test_english_update_shows_until_the_translation_is_synced(
     )
     assert source.last_updated_at >= english_guide.last_published_at
     assert english_updated_at(bengali_guide) == source.last_updated_at
+
+    # Move the English update (and the translation before it) to a day that is
+    # not today, so the date the notice gives can only be the update's.
+    updated = datetime.datetime(2026, 2, 14, 15, 0, tzinfo=datetime.UTC)
+    TranslationLog.objects.filter(source=source).update(
+        created_at=updated - datetime.timedelta(days=30)
+    )
+    TranslationSource.objects.filter(pk=source.pk).update(last_updated_at=updated)
+    assert english_updated_at(bengali_guide) == updated
     cache.clear()
     html = client.get(bengali_guide.url).content.decode()
     assert "notice-behind" in html
+    with translation.override("bn"):
+        notice = gettext(
+            "The English version was updated on %(date)s; this translation may be behind."
+        ) % {"date": date_format(timezone.localtime(updated), "DATE_FORMAT")}
+    assert notice in html, notice
     # The English page itself never says so.
     assert "notice-behind" not in client.get(english_guide.url).content.decode()
 
