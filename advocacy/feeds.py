@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Locale
 
 from advocacy.models import AlertPage, Area
-from know_your_rights.absolute_urls import absolute_url, page_url
+from core.absolute_urls import absolute_url, page_url
 
 FEED_LENGTH = 30
 

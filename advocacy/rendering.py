@@ -26,8 +26,8 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from advocacy import tokens
+from core import absolute_urls
 from core.languages import direction
-from know_your_rights import absolute_urls
 
 
 def new_placeholder(kind: str) -> str:

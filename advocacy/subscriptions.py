@@ -34,7 +34,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from advocacy import ratelimit
 from advocacy.crypto import InvalidToken, decrypt_email, email_hash, encrypt_email, normalise_email
 from advocacy.mail import build_email
 from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
@@ -47,6 +46,7 @@ from advocacy.tokens import (
     read_token,
     unsubscribe_url,
 )
+from core import ratelimit
 
 logger = logging.getLogger(__name__)
 

@@ -34,7 +34,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
-from know_your_rights.absolute_urls import absolute_url
+from core.absolute_urls import absolute_url
 
 CONFIRM = "confirm"
 MANAGE = "manage"

@@ -16,7 +16,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from advocacy import ratelimit
 from advocacy.forms import PreferencesForm, SubscribeForm
 from advocacy.subscriptions import (
     SubscriptionError,
@@ -35,6 +34,7 @@ from advocacy.tokens import (
     make_token,
     read_token,
 )
+from core import ratelimit
 
 # Sign-up attempts one client address may make per hour (a shared library
 # or community centre computer stays well under this).

@@ -15,7 +15,7 @@ class CmsConfig(AppConfig):
 
         caching.connect()
 
-        from know_your_rights import absolute_urls
+        from core import absolute_urls
 
         # After every `migrate` (each container start runs one), Wagtail's
         # Site record follows SITE_URL.

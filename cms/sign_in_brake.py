@@ -15,7 +15,7 @@ Two rules work together (SECURITY.md, "Sign-in lockout"):
 
 `SignInHandler` plugs both into django-axes (AXES_HANDLER); it only calls the
 functions below. Counts live in the shared cache under keyed hashes of the
-user name (advocacy.ratelimit.hashed_identifier): no user name or address is
+user name (core.ratelimit.hashed_identifier): no user name or address is
 stored or logged.
 """
 
@@ -31,7 +31,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils.translation import ngettext
 
-from advocacy import ratelimit
+from core import ratelimit
 
 
 def _keys(username: str) -> tuple[str, str]:

@@ -36,10 +36,10 @@ urlpatterns = [
 
 # Under /api/ every error is the API's JSON envelope, also where no DRF view
 # answers (an unexpected exception, a path under /api/ no view matches).
-handler400 = "cms.api.errors.bad_request"
-handler403 = "cms.api.errors.permission_denied"
-handler404 = "cms.api.errors.page_not_found"
-handler500 = "cms.api.errors.server_error"
+handler400 = "core.api.errors.bad_request"
+handler403 = "core.api.errors.permission_denied"
+handler404 = "core.api.errors.page_not_found"
+handler500 = "core.api.errors.server_error"
 
 if settings.DEBUG:
     # Development serves uploads itself, with the headers production's proxy

@@ -18,5 +18,5 @@ errorlog = "-"
 # Peers whose X-Forwarded-Proto gunicorn believes (for wsgi.url_scheme only).
 # Django reads https from SECURE_PROXY_SSL_HEADER, and the client's address
 # from X-Forwarded-For only as far as TRUSTED_PROXY_COUNT says
-# (advocacy.ratelimit.client_address); gunicorn never rewrites REMOTE_ADDR.
+# (core.ratelimit.client_address); gunicorn never rewrites REMOTE_ADDR.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

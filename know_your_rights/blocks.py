@@ -4,8 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-# Bold, italic, links and lists: nothing a translator or an old phone trips on.
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
+from core.rich_text import RICH_TEXT_FEATURES
 
 
 class PlainRichTextBlock(blocks.RichTextBlock):

@@ -9,9 +9,9 @@ from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
 from advocacy.models import AlertPage, Area, Topic
+from core.absolute_urls import page_url
+from core.api.localized import LocalizedMixin, TranslationsMixin
 from core.languages import codes
-from know_your_rights.absolute_urls import page_url
-from know_your_rights.api.serializers import LocalizedMixin, TranslationsMixin
 
 SLUG_LIST_LIMIT = 200
 

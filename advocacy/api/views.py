@@ -36,7 +36,7 @@ from advocacy.subscriptions import (
 )
 from advocacy.tokens import MANAGE, TokenError, make_token
 from core.api.language import choose_versions, requested_language
-from know_your_rights.api.views import LANG_PARAMETER, LocalizedListMixin, validated
+from core.api.localized import LANG_PARAMETER, LocalizedListMixin, validated
 from know_your_rights.review import needs_review_map
 
 

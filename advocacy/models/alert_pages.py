@@ -29,15 +29,13 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from advocacy import approval
+from core.rich_text import RICH_TEXT_FEATURES
 
 from .alert_form import AlertPageForm
 from .alert_queryset import AlertPageManager
 from .approvals import AlertApprovalTaskState
 
 __all__ = ["AlertIndexPage", "AlertPage"]
-
-# Rich text an editor may use in an alert: short, plain, no embeds or images.
-ALERT_BODY_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
 
 class AlertIndexPage(Page):
@@ -123,7 +121,7 @@ class AlertPage(Page):
         max_length=600,
         help_text=_("One to three short sentences: what, where, when."),
     )
-    body = RichTextField(_("body"), features=ALERT_BODY_FEATURES, blank=True)
+    body = RichTextField(_("body"), features=RICH_TEXT_FEATURES, blank=True)
     guide = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("guide"),

@@ -19,7 +19,7 @@ from django.conf import settings
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import BaseParser
 
-from cms.api.errors import PayloadTooLarge
+from core.api.errors import PayloadTooLarge
 
 
 def _reject_constant(name):

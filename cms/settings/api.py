@@ -1,8 +1,8 @@
 """API settings (/api/v1/): DRF, its schema, paging and caching. Read into base.py."""
 
 # --- API (/api/v1/) ----------------------------------------------------------
-# The apps' API views get the shared machinery (cms/api/) from here, by dotted
-# path, without importing cms.
+# The apps' API views get the shared machinery (core/api/, and advocacy's
+# per-address throttle) from here, by dotted path.
 API_PAGE_SIZE = 20
 API_MAX_PAGE_SIZE = 100
 API_CACHE_SECONDS = 10 * 60
@@ -25,11 +25,11 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "EXCEPTION_HANDLER": "cms.api.errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "cms.api.pagination.PageNumberPagination",
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.PageNumberPagination",
     "DEFAULT_THROTTLE_CLASSES": [
-        "cms.api.throttling.ClientAddressThrottle",
-        "cms.api.throttling.EmailThrottle",
+        "core.api.throttling.ClientAddressThrottle",
+        "advocacy.api.throttling.EmailThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "subscriptions": "20/hour",

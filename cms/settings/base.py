@@ -262,7 +262,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Where a request comes from, for the sign-in lockout and every rate limit
-# alike (advocacy.ratelimit.client_address): the number of proxies in front.
+# alike (core.ratelimit.client_address): the number of proxies in front.
 # With none, X-Forwarded-For is ignored.
 TRUSTED_PROXY_COUNT = trusted_proxy_count(env("TRUSTED_PROXY_COUNT"))
 # Failed sign-ins, counted in the shared cache (Redis in production) so every
@@ -277,7 +277,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Attempts refused during a lockout do not restart it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_CLIENT_IP_CALLABLE = "advocacy.ratelimit.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.ratelimit.client_address"
 AXES_LOCKOUT_CALLABLE = "cms.sign_in_brake.lockout_response"
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Development and tests without REDIS_URL run one process, where the

@@ -56,7 +56,7 @@ env = environ.Env(
     # How many proxies stand in front of gunicorn, each appending the address
     # it saw to X-Forwarded-For. 0 (no proxy): X-Forwarded-For is ignored and
     # the connection's own address counts. N: the Nth address from the right
-    # is the client's (advocacy.ratelimit.client_address).
+    # is the client's (core.ratelimit.client_address).
     TRUSTED_PROXY_COUNT=(int, 0),
 )
 

@@ -4,8 +4,8 @@ from django import template
 from django.urls import translate_url
 from wagtail.models import Page
 
+from core.absolute_urls import absolute_url
 from core.languages import bcp47, codes, is_rtl, name_local
-from know_your_rights.absolute_urls import absolute_url
 
 register = template.Library()
 

@@ -18,8 +18,9 @@ from django.conf import settings
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from core.api.language import in_language, versions_in_language
-from know_your_rights.absolute_urls import page_url
+from core.absolute_urls import page_url
+from core.api.language import versions_in_language
+from core.api.localized import LocalizedMixin, TranslationsMixin
 from know_your_rights.dates import format_partial_date
 from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
 from know_your_rights.review import needs_review_map
@@ -46,32 +47,6 @@ def partial_date(year, month, day, language: str | None) -> dict:
     }
 
 
-class LocalizedMixin(serializers.Serializer):
-    """`language` served, `fallback` when it is not the one asked for, `needs_review`."""
-
-    language = serializers.SerializerMethodField(help_text="The language actually served.")
-    fallback = serializers.SerializerMethodField(
-        help_text="True when the requested language has no version and the source is served."
-    )
-    needs_review = serializers.SerializerMethodField(
-        help_text="A translation no person has approved yet (machine or unreviewed)."
-    )
-
-    def get_language(self, obj) -> str:
-        return self.context["locales"][obj.locale_id]
-
-    def get_fallback(self, obj) -> bool:
-        requested = self.context.get("requested_language")
-        return requested is not None and self.get_language(obj) != requested
-
-    def get_needs_review(self, obj) -> bool:
-        return self.context["needs_review"].get((type(obj)._meta.model_name, obj.pk), False)
-
-    def to_representation(self, instance):
-        with in_language(self.context.get("requested_language")):
-            return super().to_representation(instance)
-
-
 def localize_sources(context: dict, sources) -> None:
     """Find each source in the requested language (one query) and its review flag.
 
@@ -93,22 +68,6 @@ def localize_sources(context: dict, sources) -> None:
     review = context.setdefault("needs_review", {})
     for pk, flag in needs_review_map(set(versions.values()), default_id).items():
         review[("policysource", pk)] = flag
-
-
-class TranslationsMixin(serializers.Serializer):
-    translations = serializers.SerializerMethodField(
-        help_text="Language code → id of each published version of the same thing."
-    )
-
-    @extend_schema_field(
-        {
-            "type": "object",
-            "additionalProperties": {"type": "integer"},
-            "example": {"en": 4, "es": 9},
-        }
-    )
-    def get_translations(self, obj) -> dict:
-        return self.context["translations"].get(obj.translation_key, {})
 
 
 class PolicySourceSerializer(LocalizedMixin, serializers.ModelSerializer):

@@ -6,19 +6,13 @@ read; a live page's row holds its published content, so drafts never show.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound
 
-from core.api.language import (
-    choose_versions,
-    locale_codes,
-    locale_ids,
-    requested_language,
-)
+from core.api.language import choose_versions
 from core.api.localized import LANG_PARAMETER, LocalizedListMixin, validated
 from core.languages import codes
 from know_your_rights.api import serializers as api
@@ -30,6 +24,7 @@ from know_your_rights.search_terms import search_words
 
 # Larger ids cannot be in the database (and would overflow its integer type).
 MAX_ID = 2**63 - 1
+
 
 class GuideQuery(serializers.Serializer):
     q = serializers.CharField(required=False, max_length=200, help_text="Words to search for.")

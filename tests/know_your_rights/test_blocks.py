@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from know_your_rights.blocks import RICH_TEXT_FEATURES, GuideBodyBlock
+from core.rich_text import RICH_TEXT_FEATURES
+from know_your_rights.blocks import GuideBodyBlock
 
 
 @pytest.mark.parametrize("name", list(GuideBodyBlock.base_blocks))

@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Locale
 
-from advocacy.ratelimit import client_address
+from core.ratelimit import client_address
 from tests.security.production_server import SITE_URL, ProductionServer
 
 # The servers read what the tests write, so the tests' writes are committed.

@@ -3,7 +3,7 @@
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand
 
-from know_your_rights.absolute_urls import match_default_site_to_site_url
+from core.absolute_urls import match_default_site_to_site_url
 
 # Each app's own idempotent loader, in dependency order.
 LOADERS = ("load_memo_content", "load_areas_and_topics")

@@ -11,7 +11,7 @@ from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from know_your_rights.absolute_urls import absolute_url
+from core.absolute_urls import absolute_url
 
 
 def _positive_int(request, name: str) -> int | None:

@@ -1,12 +1,13 @@
-"""Throttles for the API's subscription endpoints, counted in the shared cache.
+"""Throttles for the API's write endpoints, counted in the shared cache.
 
-Both classes apply only to views that set ``throttle_scope`` (the public
+Throttles built on ``WindowThrottle`` apply only to views that set ``throttle_scope`` (the public
 reads are served from cache and are not throttled), to every method but
 OPTIONS (a CORS preflight does nothing): a subscriber's own reads
 (``GET subscriptions/me/``) count too. Rates come from
-REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: ``<scope>`` per client address and
-``<scope>-email`` per email address named in the body. Counting uses
-advocacy.ratelimit, whose cache keys hold keyed hashes, never an address.
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]: ``<scope>`` per client address
+(here) and ``<scope>-email`` per email address named in the body (advocacy's
+EmailThrottle, which knows how addresses are hashed). Counting uses
+core.ratelimit, whose cache keys hold keyed hashes, never an address.
 """
 
 from __future__ import annotations
@@ -16,8 +17,7 @@ import time
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from advocacy import ratelimit
-from advocacy.crypto import email_hash, normalise_email
+from core import ratelimit
 
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -28,10 +28,17 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), _PERIODS[period.strip()[0]]
 
 
-class _WindowThrottle(BaseThrottle):
+class WindowThrottle(BaseThrottle):
+    """A fixed-window count per identifier for views with a ``throttle_scope``.
+
+    Subclasses say what they count by (``identifier``) and which rate applies
+    (``<scope><suffix>``).
+    """
+
     suffix = ""
 
     def identifier(self, request) -> str | None:
+        """What to count this request against; None means "not counted"."""
         raise NotImplementedError
 
     def allow_request(self, request, view):
@@ -50,21 +57,8 @@ class _WindowThrottle(BaseThrottle):
         return window - (time.time() % window)
 
 
-class ClientAddressThrottle(_WindowThrottle):
-    """Per client address (advocacy.ratelimit.client_address, hashed before it reaches the cache)."""
+class ClientAddressThrottle(WindowThrottle):
+    """Per client address (core.ratelimit.client_address, hashed before it reaches the cache)."""
 
     def identifier(self, request):
         return ratelimit.client_address(request._request) or "unknown"
-
-
-class EmailThrottle(_WindowThrottle):
-    """Per email address in the body, by its keyed hash: one address cannot be flooded."""
-
-    suffix = "-email"
-
-    def identifier(self, request):
-        data = request.data
-        address = data.get("email") if isinstance(data, dict) else None
-        if not isinstance(address, str) or not address.strip():
-            return None
-        return email_hash(normalise_email(address))

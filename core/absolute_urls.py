@@ -5,7 +5,7 @@ for: cached pages and API answers, feeds, emails. It must never take the
 Host a request happened to name (any allowed alias, such as `localhost` for
 `127.0.0.1`, would then be served to everyone after), nor Wagtail's Site
 record where that disagrees with SITE_URL. Every absolute address is made
-here (the lowest app that needs one); the Site record is kept matching
+here (in core, below every app that needs one); the Site record is kept matching
 SITE_URL for what Wagtail builds itself (`page.full_url` in its notification
 emails).
 """
