@@ -43,9 +43,10 @@ lock: $(VENV)/.installed ## Re-pin dependencies with hashes after editing pyproj
 	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe -o requirements.lock pyproject.toml
 	$(VENV)/bin/pip-compile -q --generate-hashes --strip-extras --allow-unsafe --extra dev -o requirements-dev.lock pyproject.toml
 
-lint: $(VENV)/.installed ## ruff check and ruff format --check, exactly as CI runs them
+lint: $(VENV)/.installed ## ruff check, ruff format --check and the import layering (lint-imports), as CI runs them
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: setup ## Benchmarks (see the README)
 	$(PY) -m bench
