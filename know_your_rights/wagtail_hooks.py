@@ -17,9 +17,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from know_your_rights.admin_views import APPROVE_PERMISSION, approve_translation
-from know_your_rights.memo_content import ADMINISTRATIVE_IMPORT
 from know_your_rights.models import Hotline, PolicySource, PolicyStatement
 from know_your_rights.review import approval_of, english_updated_at, is_translation, needs_review
+from know_your_rights.seeding import ADMINISTRATIVE_IMPORT
 from know_your_rights.translation_views import (
     SubmitPageTranslationOpeningIt,
     SubmitSnippetTranslationOpeningIt,

@@ -9,8 +9,8 @@ from pathlib import Path
 from wagtail.models import Revision
 from wagtail_localize.models import StringTranslation
 
-from know_your_rights.memo_content import SEED_DIR
 from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
+from know_your_rights.seed import SEED_DIR
 
 ALLOWED = {"6466105400"}
 # North American numbers in any usual spelling, plus any other run of 7+ digits

@@ -12,18 +12,6 @@ from django.utils import translation
 from wagtail.models import Locale, Page, PageLogEntry, Revision
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
-from know_your_rights.memo_content import (
-    EARLIER_SEED_SUMMARIES,
-    GUIDES,
-    NAMES_KEPT_AS_IS,
-    SEED_DIR,
-    STATEMENTS,
-    TOOL_NAME,
-    TRANSLATIONS_DIR,
-    english_strings,
-    load_memo_content,
-    load_translations,
-)
 from know_your_rights.models import (
     GuideIndexPage,
     GuidePage,
@@ -32,6 +20,14 @@ from know_your_rights.models import (
     TranslationApproval,
 )
 from know_your_rights.review import approve, needs_review, needs_review_map
+from know_your_rights.seed import SEED_DIR, TRANSLATIONS_DIR
+from know_your_rights.seed.memo import EARLIER_SEED_SUMMARIES, GUIDES, NAMES_KEPT_AS_IS, STATEMENTS
+from know_your_rights.seeding import (
+    TOOL_NAME,
+    english_strings,
+    load_memo_content,
+    load_translations,
+)
 
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 GUIDE_SLUGS = {guide["slug"] for guide in GUIDES}

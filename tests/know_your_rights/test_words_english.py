@@ -14,7 +14,8 @@ import re
 
 import pytest
 
-from know_your_rights.memo_content import GUIDES, SEED_DIR, STATEMENTS
+from know_your_rights.seed import SEED_DIR
+from know_your_rights.seed.memo import GUIDES, STATEMENTS
 
 MEMO = (SEED_DIR / "nypd_memo_2017.txt").read_text(encoding="utf-8")
 ARTICLE = (SEED_DIR / "patch_article_excerpts.txt").read_text(encoding="utf-8")

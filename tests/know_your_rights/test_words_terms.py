@@ -18,8 +18,9 @@ from django.conf import settings
 from wagtail.models import Locale
 from wagtail_localize.models import StringTranslation
 
-from know_your_rights.memo_content import TRANSLATIONS_DIR, english_strings
 from know_your_rights.models import GuidePage, PolicySource, PolicyStatement
+from know_your_rights.seed import TRANSLATIONS_DIR
+from know_your_rights.seeding import english_strings
 from know_your_rights.terms import TERMS_DIR, english_terms, term_base, term_problems
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from know_your_rights.memo_content import SeedError, load_memo_content
+from know_your_rights.seeding import SeedError, load_memo_content
 
 
 class Command(BaseCommand):

@@ -1,4 +1,6 @@
-"""The first content: guides built on the 2017 NYPD memo, in all twelve languages.
+"""The first content (data): guides built on the 2017 NYPD memo, in all twelve languages.
+
+The loader that writes it is ``know_your_rights.seeding`` (``load_memo_content``).
 
 Every fact here comes from the Patch article that quotes the memo
 (seed/patch_article_excerpts.txt, seed/nypd_memo_2017.txt). The memo's year,
@@ -24,44 +26,25 @@ names the sentence each statement rests on.
 
 from __future__ import annotations
 
-import json
-import uuid
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from django.conf import settings
-from django.db import transaction
-from wagtail.log_actions import log
-from wagtail.models import Locale, Page, PageLogEntry
-from wagtail_localize.models import (
-    StringSegment,
-    StringTranslation,
-    Translation,
-    TranslationLog,
-    TranslationSource,
-)
-
-from know_your_rights.legal_review import assign_legal_review
-from know_your_rights.models import GuideIndexPage, GuidePage, PolicySource, PolicyStatement
-from know_your_rights.terms import review_note
-
-SEED_DIR = Path(__file__).resolve().parent / "seed"
-TRANSLATIONS_DIR = SEED_DIR / "translations"
-ADMINISTRATIVE_IMPORT = "know_your_rights.administrative_import"
-TOOL_NAME = "Faro seed (machine-made, needs review)"
-BLOCK_ID_NAMESPACE = uuid.UUID("6f1c1f5e-3a8e-4d35-9c52-2b9c1e0f7a11")
+__all__ = [
+    "ARTICLE_TITLE",
+    "DETAINERS_RIGHT",
+    "EARLIER_SEED_SUMMARIES",
+    "GUIDES",
+    "ICE_IS_NOT_NYPD",
+    "INDEX",
+    "MEMO_ATTRIBUTION",
+    "MEMO_TITLE",
+    "NAMES_KEPT_AS_IS",
+    "SOURCES",
+    "STATEMENTS",
+]
 
 ARTICLE_TITLE = "NYPD Officers 'Want To Cooperate With ICE,' Union President Says"
 MEMO_TITLE = "Memo from the NYPD Police Commissioner on the NYPD's immigration-related policies"
 MEMO_ATTRIBUTION = "NYPD policy as stated in the Police Commissioner's 2017 memo"
 # Names that stay as they are in every language (a translation equal to the English is right).
 NAMES_KEPT_AS_IS = {"Patch"}
-
-
-def _data_file_text(name: str) -> str:
-    """A seed data file without its `#` header lines."""
-    lines = (SEED_DIR / name).read_text(encoding="utf-8").splitlines()
-    return "\n".join(line for line in lines if not line.startswith("#")).strip()
 
 
 SOURCES = [
@@ -95,11 +78,12 @@ SMALL_OFFENSES_REPORTED = (
     "for people without papers."
 )
 
+# "kind" is a PolicyStatement.Kind value: "policy", or "reported" (a fact, not policy).
 STATEMENTS = [
     {
         "key": "idnyc-accepted",
         "source": MEMO_TITLE,
-        "kind": PolicyStatement.Kind.POLICY,
+        "kind": "policy",
         "attribution": MEMO_ATTRIBUTION,
         "quote": (
             "The NYPD accepts the city’s IDNYC as a valid and recognized form of "
@@ -115,7 +99,7 @@ STATEMENTS = [
     {
         "key": "no-status-questions",
         "source": MEMO_TITLE,
-        "kind": PolicyStatement.Kind.POLICY,
+        "kind": "policy",
         "attribution": MEMO_ATTRIBUTION,
         "quote": (
             "The NYPD does not inquire about the immigration status of crime victims, "
@@ -130,7 +114,7 @@ STATEMENTS = [
     {
         "key": "no-civil-enforcement",
         "source": MEMO_TITLE,
-        "kind": PolicyStatement.Kind.POLICY,
+        "kind": "policy",
         "attribution": MEMO_ATTRIBUTION,
         "quote": (
             "The NYPD does not conduct civil immigration enforcement. Specifically, this "
@@ -151,7 +135,7 @@ STATEMENTS = [
     {
         "key": "detainers-narrow",
         "source": MEMO_TITLE,
-        "kind": PolicyStatement.Kind.POLICY,
+        "kind": "policy",
         "attribution": MEMO_ATTRIBUTION,
         "quote": (
             "However, the NYPD does and will continue to honor federal immigration "
@@ -172,7 +156,7 @@ STATEMENTS = [
     {
         "key": "detainer-review",
         "source": MEMO_TITLE,
-        "kind": PolicyStatement.Kind.POLICY,
+        "kind": "policy",
         "attribution": MEMO_ATTRIBUTION,
         "quote": (
             "The Criminal Justice Bureau is responsible for borough-wide arrest processing, "
@@ -197,7 +181,7 @@ STATEMENTS = [
     {
         "key": "fingerprints-shared",
         "source": ARTICLE_TITLE,
-        "kind": PolicyStatement.Kind.REPORTED,
+        "kind": "reported",
         "attribution": (
             "As reported by Patch, quoting a letter from El Grito. This is not NYPD policy."
         ),
@@ -209,7 +193,7 @@ STATEMENTS = [
     {
         "key": "broken-windows-risk",
         "source": ARTICLE_TITLE,
-        "kind": PolicyStatement.Kind.REPORTED,
+        "kind": "reported",
         "attribution": "As reported by Patch. This is not NYPD policy.",
         "quote": (
             "With small crimes like these on their records, undocumented immigrants are "
@@ -220,7 +204,7 @@ STATEMENTS = [
     {
         "key": "ice-raids-anywhere",
         "source": ARTICLE_TITLE,
-        "kind": PolicyStatement.Kind.REPORTED,
+        "kind": "reported",
         "attribution": (
             "As reported by Patch, quoting Anna Law of Brooklyn College. This is not NYPD policy."
         ),
@@ -428,329 +412,3 @@ GUIDES = [
         ],
     },
 ]
-
-
-class SeedError(Exception):
-    """The seed data is incomplete (for example a missing translation)."""
-
-
-@dataclass
-class SeedReport:
-    """What one run did; `created` and `updated` are empty on a second run.
-
-    `kept` lists seeded content a person has changed since the seed wrote it:
-    the seed leaves it alone rather than overwrite an editor or a translator.
-    """
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-
-    def add(self, what: str) -> None:
-        self.created.append(what)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-
-def load_translations(language_code: str) -> dict[str, str]:
-    """The translated strings for one language, keyed by the English string."""
-    path = TRANSLATIONS_DIR / f"{language_code}.json"
-    with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def english_strings() -> list[str]:
-    """Every English string a translator must provide, in a stable order."""
-    strings: list[str] = [INDEX["title"], INDEX["intro"]]
-    for source in SOURCES:
-        strings += [source["title"], source["issuer"], source["text_attribution"]]
-    for statement in STATEMENTS:
-        strings += [statement["attribution"], statement["summary"]]
-        if statement.get("named_contact"):
-            strings.append(statement["named_contact"])
-    for guide in GUIDES:
-        strings += [guide["title"], guide["situation"], guide["summary"]]
-        for block_type, value in guide["body"]:
-            if block_type == "right":
-                strings += [value[k] for k in ("right", "say", "avoid") if value[k]]
-            elif block_type == "callout":
-                strings += [
-                    value["heading"],
-                    value["text"].removeprefix("<p>").removesuffix("</p>"),
-                ]
-            elif block_type == "steps":
-                strings += [value["heading"], *value["steps"]]
-    return list(dict.fromkeys(strings))
-
-
-def _stream_data(guide: dict, statements: dict[str, PolicyStatement]) -> list[dict]:
-    """The guide body in StreamField's stored form, with stable block ids.
-
-    Stable ids keep a second run from seeing a change, and let the wallet card
-    match each translated block to its English original.
-    """
-    blocks = []
-    for index, (block_type, value) in enumerate(guide["body"]):
-        block_id = str(uuid.uuid5(BLOCK_ID_NAMESPACE, f"{guide['slug']}/{index}"))
-        value = dict(value)
-        if "statement" in value:
-            key = value["statement"]
-            value["statement"] = statements[key].pk if key else None
-        if block_type == "steps":
-            value["steps"] = [
-                {
-                    "type": "item",
-                    "value": step,
-                    "id": str(uuid.uuid5(BLOCK_ID_NAMESPACE, f"{block_id}/{n}")),
-                }
-                for n, step in enumerate(value["steps"])
-            ]
-        blocks.append({"type": block_type, "value": value, "id": block_id})
-    return blocks
-
-
-def _publish_imported_page(page: Page) -> None:
-    """Publish directly, bypassing the workflow, and say so in the page history."""
-    revision = page.save_revision(log_action=False)
-    revision.publish(log_action=True, skip_permission_checks=True)
-    log(
-        instance=page,
-        action=ADMINISTRATIVE_IMPORT,
-        data={"command": "load_memo_content"},
-        revision=revision,
-    )
-
-
-def _seed_wrote_last(page: Page) -> bool:
-    """Whether the page's current content is what the seed published (no person edited it)."""
-    if page.latest_revision_id is None or page.latest_revision_id != page.live_revision_id:
-        return False
-    return PageLogEntry.objects.filter(
-        page=page, action=ADMINISTRATIVE_IMPORT, revision_id=page.latest_revision_id
-    ).exists()
-
-
-def load_sources_and_statements(
-    report: SeedReport,
-) -> tuple[list[PolicySource], dict[str, PolicyStatement]]:
-    """The two sources and their English statements.
-
-    A statement whose summary is still one an earlier seed wrote is brought up
-    to date; one a person has edited is kept as it is (and reported).
-    """
-    english = Locale.get_default()
-    sources = {}
-    for data in SOURCES:
-        source = PolicySource.objects.filter(title=data["title"], locale=english).first()
-        if source is None:
-            source = PolicySource.objects.create(
-                locale=english,
-                title=data["title"],
-                issuer=data["issuer"],
-                date_year=data["date_year"],
-                full_text=_data_file_text(data["full_text_file"]),
-                text_attribution=data["text_attribution"],
-            )
-            report.add(f"source {source.title}")
-        sources[data["title"]] = source
-    statements = {}
-    for data in STATEMENTS:
-        statement = PolicyStatement.objects.filter(key=data["key"], locale=english).first()
-        if statement is None:
-            statement = PolicyStatement.objects.create(
-                locale=english,
-                key=data["key"],
-                source=sources[data["source"]],
-                kind=data["kind"],
-                attribution=data["attribution"],
-                quote=data["quote"],
-                summary=data["summary"],
-                status=PolicyStatement.Status.IN_FORCE,
-                as_of_year=data.get("as_of_year"),
-                named_contact=data.get("named_contact", ""),
-                named_contact_phone=data.get("named_contact_phone", ""),
-            )
-            report.add(f"statement {statement.key}")
-        elif statement.summary != data["summary"]:
-            if statement.summary in EARLIER_SEED_SUMMARIES.get(data["key"], []):
-                statement.summary = data["summary"]
-                statement.save(update_fields=["summary"])
-                report.updated.append(f"statement {statement.key}")
-            else:
-                report.kept.append(f"statement {statement.key}")
-        statements[data["key"]] = statement
-    return list(sources.values()), statements
-
-
-def _seed_translates(statements: dict[str, PolicyStatement], report: SeedReport) -> list:
-    """The statements whose English is the seed's: their translations are the seed's to write.
-
-    A statement a person has reworded is translated by translators, not by the seed.
-    """
-    return [s for key, s in statements.items() if f"statement {key}" not in report.kept]
-
-
-def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement]) -> list[Page]:
-    """The English guide index and guides, published as an administrative import.
-
-    A guide the seed published last and whose text has changed in the seed is
-    published again with the new text; one a person has edited is kept (and
-    left out of the returned pages, so the seed does not translate it either).
-    """
-    english = Locale.get_default()
-    home = Page.objects.get(depth=2, locale=english).specific
-    index = GuideIndexPage.objects.child_of(home).filter(slug=INDEX["slug"]).first()
-    if index is None:
-        index = GuideIndexPage(title=INDEX["title"], slug=INDEX["slug"], intro=INDEX["intro"])
-        home.add_child(instance=index)
-        _publish_imported_page(index)
-        report.add("page guides")
-    assign_legal_review(index)
-    guides: list[Page] = []
-    for guide in GUIDES:
-        wanted = {
-            "title": guide["title"],
-            "situation": guide["situation"],
-            "summary": guide["summary"],
-        }
-        body = _stream_data(guide, statements)
-        page = GuidePage.objects.child_of(index).filter(slug=guide["slug"]).first()
-        if page is None:
-            page = GuidePage(slug=guide["slug"], body=body, **wanted)
-            index.add_child(instance=page)
-            _publish_imported_page(page)
-            report.add(f"page {guide['slug']}")
-        elif any(getattr(page, name) != value for name, value in wanted.items()) or (
-            list(page.body.raw_data) != body
-        ):
-            if _seed_wrote_last(page):
-                for name, value in wanted.items():
-                    setattr(page, name, value)
-                page.body = body
-                _publish_imported_page(page)
-                report.updated.append(f"page {guide['slug']}")
-            else:
-                report.kept.append(f"page {guide['slug']}")
-        if f"page {guide['slug']}" not in report.kept:
-            guides.append(page.pk)
-    # Fresh from the database: wagtail-localize compares each page as stored with
-    # its last extracted source, and the copies in hand are stale after publishing
-    # (the index's child count, the guides' live revision).
-    return [GuideIndexPage.objects.get(pk=index.pk)] + [
-        GuidePage.objects.get(pk=pk) for pk in guides
-    ]
-
-
-def translate(obj, locale: Locale, strings: dict[str, str], report: SeedReport) -> None:
-    """Create or bring up to date `obj`'s translation into `locale` through wagtail-localize.
-
-    Every string segment gets a machine-type StringTranslation whose note (the
-    "Translated with …" line translators see beside each segment in the
-    translation editor) names the term-base renderings the segment needs and
-    the modality rule. A seeded StringTranslation whose text changed in the
-    seed is replaced; one a translator wrote is kept. The translation is
-    saved again only when its source or one of its strings changed, so a
-    second run writes nothing; each save makes it "needs review" again.
-    """
-    # wagtail-localize publishes a translated page on commit; committing each
-    # translation on its own lets that happen before the next child page is
-    # added (a publish after that would write back a stale child count).
-    with transaction.atomic():
-        source, _created = TranslationSource.update_or_create_from_instance(obj)
-        exists = obj.has_translation(locale)
-        changed = _write_string_translations(source, locale, strings, report)
-        behind = (
-            exists
-            and not TranslationLog.objects.filter(
-                source=source, locale=locale, created_at__gte=source.last_updated_at
-            ).exists()
-        )
-        if exists and not changed and not behind:
-            return
-        translation, _created = Translation.objects.get_or_create(
-            source=source, target_locale=locale
-        )
-        translation.save_target(publish=True)
-    target = obj.get_translation(locale)
-    if isinstance(target, Page):
-        log(
-            instance=target,
-            action=ADMINISTRATIVE_IMPORT,
-            data={"command": "load_memo_content"},
-            revision=target.latest_revision,
-        )
-    (report.updated if exists else report.created).append(f"{locale.language_code} {obj}")
-
-
-def _is_seeded(string_translation) -> bool:
-    return string_translation.translation_type == StringTranslation.TRANSLATION_TYPE_MACHINE and (
-        string_translation.tool_name.startswith(TOOL_NAME)
-    )
-
-
-def _write_string_translations(source, locale: Locale, strings: dict[str, str], report) -> bool:
-    """One StringTranslation per segment of `source`; True if any text was written."""
-    changed = False
-    code = locale.language_code
-    for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
-        text = segment.string.data
-        if text not in strings:
-            raise SeedError(
-                f"No {code} translation for {text!r} (add it to {TRANSLATIONS_DIR / (code + '.json')})"
-            )
-        note = f"{TOOL_NAME}. {review_note(code, text)}"[:255]
-        existing = StringTranslation.objects.filter(
-            translation_of=segment.string, locale=locale, context=segment.context
-        ).first()
-        if existing is None:
-            StringTranslation.objects.create(
-                translation_of=segment.string,
-                locale=locale,
-                context=segment.context,
-                data=strings[text],
-                translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE,
-                tool_name=note,
-            )
-            changed = True
-        elif not _is_seeded(existing):
-            if existing.data != strings[text]:
-                report.kept.append(f"{code} string {text[:40]!r}")
-        elif existing.data != strings[text] or existing.tool_name != note:
-            changed = changed or existing.data != strings[text]
-            existing.data = strings[text]
-            existing.tool_name = note
-            existing.save(update_fields=["data", "tool_name", "updated_at"])
-    return changed
-
-
-def load_memo_content(languages: list[str] | None = None) -> SeedReport:
-    """Load the memo-derived sources, statements and guides, then translate them.
-
-    Idempotent: a second run creates and changes nothing. Run on content an
-    earlier version of the seed wrote, it brings that content up to the
-    current seed (English first, then every translation, which then needs
-    review again), except what a person has edited since (`report.kept`).
-    `languages` limits the translations (default: all). Each object is
-    committed on its own, so an interrupted run resumes cleanly.
-    """
-    report = SeedReport()
-    with transaction.atomic():
-        sources, statements = load_sources_and_statements(report)
-        pages = load_english_pages(report, statements)
-    codes = languages or [code for code, _ in settings.LANGUAGES]
-    for code in codes:
-        if code == settings.LANGUAGE_CODE:
-            continue
-        locale = Locale.objects.get(language_code=code)
-        strings = load_translations(code)
-        # Sources, then statements: the guides' choosers then point at the
-        # translated statements.
-        for source in sources:
-            translate(source, locale, strings, report)
-        for statement in _seed_translates(statements, report):
-            translate(statement, locale, strings, report)
-        for page in pages:
-            translate(page, locale, strings, report)
-    return report
