@@ -34,6 +34,7 @@ from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
+from advocacy.models import Subscriber
 from core.absolute_urls import absolute_url
 
 CONFIRM = "confirm"
@@ -121,8 +122,6 @@ def read_token(token: str, purpose: str):
     ``TokenSuperseded`` (a manage token made before the last change); all
     are ``TokenError``.
     """
-    from advocacy.models import Subscriber
-
     try:
         payload = signing.loads(token, salt=_salt(purpose), max_age=_max_age(purpose))
     except signing.SignatureExpired:

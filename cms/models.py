@@ -6,6 +6,8 @@ from django.utils import translation
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Locale, Page
 
+from cms.home import home_listings
+
 
 class HomePage(Page):
     """The root of one language's tree: `/en/`, `/es/`, `/ar/` …
@@ -35,8 +37,6 @@ class HomePage(Page):
         listed (marked as such) under this language's prefix, where the
         locale fallback serves them with a notice.
         """
-        from cms.home import home_listings
-
         context = super().get_context(request, *args, **kwargs)
         context.update(home_listings(self, translation.get_language(), self.HOME_ALERT_COUNT))
         return context

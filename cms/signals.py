@@ -7,6 +7,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
 from cms import page_cache
+from cms.middleware import SIGNED_IN_AT_KEY
 
 # Other models whose rows change what a public page says: an approved
 # translation drops its "needs review" notice.
@@ -32,8 +33,6 @@ def _purge_if_shown_on_pages(sender, **kwargs) -> None:
 def _stamp_sign_in(sender, request, user, **kwargs) -> None:
     # Django has already given the session a new key at login; record when,
     # so AdminAccessMiddleware can end it after SESSION_ABSOLUTE_SECONDS.
-    from cms.middleware import SIGNED_IN_AT_KEY
-
     request.session[SIGNED_IN_AT_KEY] = time.time()
 
 

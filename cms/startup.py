@@ -4,12 +4,12 @@ import importlib
 import os
 import sys
 
+from cms.settings.environment import ConfigurationError
+
 
 def load_settings(default: str = "cms.settings.dev") -> None:
     """Import the settings module now; on a configuration error exit with its message."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", default)
-    from cms.settings.environment import ConfigurationError
-
     try:
         importlib.import_module(os.environ["DJANGO_SETTINGS_MODULE"])
     except ConfigurationError as exc:

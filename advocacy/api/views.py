@@ -37,6 +37,7 @@ from advocacy.subscriptions import (
 from advocacy.tokens import MANAGE, TokenError, make_token
 from core.api.language import choose_versions, requested_language
 from core.api.localized import LANG_PARAMETER, LocalizedListMixin, validated
+from know_your_rights.models import GuidePage
 from know_your_rights.review import needs_review_map
 
 
@@ -146,8 +147,6 @@ def _slugs(through, field: str, alert_ids: list[int]) -> dict[int, list[str]]:
 
 def _linked_guides(alerts, context) -> dict[int, dict]:
     """Alert id → its guide in the alert's language (else the guide's source), if live."""
-    from know_your_rights.models import GuidePage
-
     guide_ids = {alert.guide_id for alert in alerts if alert.guide_id}
     if not guide_ids:
         return {}
