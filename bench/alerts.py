@@ -210,7 +210,7 @@ def publish_alert(title: str, urgency: str = "standard", areas=()):
     from wagtail.models import Locale
 
     from advocacy.models import AlertIndexPage, AlertPage
-    from tests.advocacy.alert_support import approve
+    from tests.factories.advocacy import approve
 
     index = AlertIndexPage.objects.get(locale__language_code="en")
     alert = AlertPage(

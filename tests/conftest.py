@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from cms import page_cache
+from tests.factories.site import SiteTree, build_site_tree
 from tests.support.auth import sign_in_verified
 from tests.support.processes import WorkerProcess, purge_queues
 
@@ -20,6 +21,14 @@ def celery_worker_process(transactional_db):
     worker = WorkerProcess().start()
     yield worker
     worker.stop()
+
+
+@pytest.fixture
+def site_tree(db) -> SiteTree:
+    """Locales, a root, the English home page and its alert index, made when
+    missing (a flushed database has none); guide indexes on demand through
+    `site_tree.guide_index(code)`. Page factories build on the same tree."""
+    return build_site_tree()
 
 
 @pytest.fixture

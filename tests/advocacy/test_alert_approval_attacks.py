@@ -21,20 +21,17 @@ from advocacy import approval
 from advocacy import dispatch as dispatching
 from advocacy.models import AlertApproval, AlertPage
 from advocacy.rendering import render_alert
-from tests.advocacy.alert_support import (
-    alert_approval_workflow,
-    ensure_site_tree,
-    moderator,
-    publish_alert,
-)
-from tests.advocacy.test_alert_approval_rule import approve_as, staff, visible_anywhere
+from tests.factories.advocacy import alert_approval_workflow, approve_as, publish_alert
+from tests.factories.site import build_site_tree
+from tests.factories.users import moderator, staff
+from tests.support.alerts import visible_anywhere
 from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
 
 def draft_alert(owner: User, title: str, urgency: str = "standard") -> AlertPage:
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     alert_approval_workflow()
     alert = AlertPage(title=title, summary="Reported.", urgency=urgency, every_area=True)
     alert.owner = owner
@@ -188,7 +185,7 @@ def test_a_correction_never_quotes_an_unapproved_translation_of_the_earlier_aler
 
 
 def test_a_correction_of_an_alert_that_was_never_approved_does_not_quote_it():
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     rumour = AlertPage(title="Raids at every school", summary="Unapproved.", every_area=True)
     index.add_child(instance=rumour)
     correction = publish_alert(

@@ -6,10 +6,9 @@ not write it. Publish permission alone never bypasses it."""
 from __future__ import annotations
 
 import json
-import xml.etree.ElementTree as ET
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import Permission, User
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from wagtail.models import Locale
@@ -21,18 +20,19 @@ from advocacy.audience import live_translations
 from advocacy.digest import DigestContent
 from advocacy.dispatch import AlertContent
 from advocacy.models import AlertApproval, AlertIndexPage, AlertPage, Dispatch
-from tests.advocacy.alert_support import (
+from tests.factories.advocacy import (
     alert_approval_workflow,
-    ensure_site_tree,
+    approve_as,
     make_subscribers,
-    moderator,
     publish_alert,
 )
+from tests.factories.site import build_site_tree
+from tests.factories.users import moderator, staff
+from tests.support.alerts import api_titles, feed_titles, visible_anywhere
 from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
 
-ATOM = "{http://www.w3.org/2005/Atom}"
 BODY = json.dumps(
     {
         "blocks": [
@@ -48,45 +48,6 @@ BODY = json.dumps(
         "entityMap": {},
     }
 )
-
-
-def staff(name: str, group: str, superuser: bool = False) -> User:
-    user = User.objects.create_user(name, f"{name}@example.org", "x" * 12)
-    user.is_superuser = superuser
-    user.save()
-    group, _ = Group.objects.get_or_create(name=group)
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    )
-    user.groups.add(group)
-    return user
-
-
-def feed_titles(client, language="en") -> list[str]:
-    feed = ET.fromstring(client.get(f"/{language}/alerts/feed/").content)
-    return [entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")]
-
-
-def api_titles(client, language="en") -> list[str]:
-    return [
-        row["title"] for row in client.get(f"/api/v1/alerts/?lang={language}").json()["results"]
-    ]
-
-
-def visible_anywhere(client, title: str, language="en") -> list[str]:
-    """Where a reader finds an alert with this title (empty: nowhere)."""
-    places = []
-    if title in feed_titles(client, language):
-        places.append("feed")
-    if title in api_titles(client, language):
-        places.append("api")
-    if title in client.get(f"/{language}/alerts/").content.decode():
-        places.append("alert index")
-    if title in client.get(f"/{language}/").content.decode():
-        places.append("home page")
-    if title in client.get(f"/{language}/search/", {"q": title.split()[0]}).content.decode():
-        places.append("search")
-    return places
 
 
 def add_form(title: str, urgency: str, action: str = "action-publish") -> dict:
@@ -110,7 +71,7 @@ def add_form(title: str, urgency: str, action: str = "action-publish") -> dict:
     ("language", "role"), [("en", "Moderators"), ("es", "Editors"), ("es", "Translators")]
 )
 def test_publishing_a_new_urgent_alert_from_the_add_form_is_refused(client, language, role):
-    ensure_site_tree()
+    build_site_tree()
     alert_approval_workflow()
     index = AlertIndexPage.objects.get(locale__language_code=language)
     person = staff(f"publisher-{language}-{role.lower()}", role)
@@ -137,7 +98,7 @@ def test_publishing_a_new_urgent_alert_from_the_add_form_is_refused(client, lang
 
 
 def test_the_alert_editor_offers_no_publish_button(client):
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     alert_approval_workflow()
     sign_in_verified(client, staff("mod-menu", "Moderators"))
     page = client.get(f"/admin/pages/add/advocacy/alertpage/{index.pk}/").content.decode()
@@ -146,7 +107,7 @@ def test_the_alert_editor_offers_no_publish_button(client):
 
 
 def test_a_publish_from_a_shell_is_refused_with_the_reason():
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     alert = AlertPage(title="Shell alert", summary="Typed in a shell.", urgency="urgent")
     index.add_child(instance=alert)
     alert.refresh_from_db()
@@ -224,7 +185,7 @@ def test_the_digest_skips_unapproved_alerts_and_translations():
     spanish.title = "Noche de derechos (sin aprobar)"
     revision = spanish.save_revision()
     AlertPage.objects.filter(pk=spanish.pk).update(live=True, live_revision=revision)
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     rumour = AlertPage(title="Unapproved rumour", summary="Nobody approved this.")
     index.add_child(instance=rumour)
     AlertPage.objects.filter(pk=rumour.pk).update(
@@ -244,19 +205,13 @@ def test_the_digest_skips_unapproved_alerts_and_translations():
 
 
 def submit(author: User, urgency: str) -> AlertPage:
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     alert_approval_workflow()
     alert = AlertPage(title=f"{urgency} report", summary="Reported.", urgency=urgency)
     alert.owner = author
     index.add_child(instance=alert)
     alert.save_revision(user=author)
     alert.get_workflow().start(alert, author)
-    return AlertPage.objects.get(pk=alert.pk)
-
-
-def approve_as(alert: AlertPage, user: User) -> AlertPage:
-    state = AlertPage.objects.get(pk=alert.pk).current_workflow_task_state.specific
-    state.task.specific.on_action(state, user, "approve")
     return AlertPage.objects.get(pk=alert.pk)
 
 
@@ -319,7 +274,7 @@ def test_an_edit_after_the_first_approval_needs_fresh_approvals(client):
 
 def test_a_row_made_live_in_a_shell_appears_nowhere_and_is_not_sent(client):
     make_subscribers(2, "reader", languages=("en",))
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     alert = AlertPage(title="Shell rumour", summary="Nobody approved this.", every_area=True)
     index.add_child(instance=alert)
     revision = alert.save_revision()
@@ -343,7 +298,7 @@ def test_the_send_page_and_command_refuse_and_say_why(client):
     page = client.get(f"/admin/alerts/{alert.pk}/send/").content.decode()
     assert "Español: the translation is not approved, so its readers get English." in page
 
-    index = ensure_site_tree()
+    index = build_site_tree().alert_index
     draft = AlertPage(title="Draft only", summary="Not approved.")
     index.add_child(instance=draft)
     revision = draft.save_revision()

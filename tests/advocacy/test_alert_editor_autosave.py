@@ -8,7 +8,8 @@ approval (found by the editorial browser journey on a slow server).
 
 import pytest
 
-from tests.advocacy.alert_support import moderator, publish_alert
+from tests.factories.advocacy import publish_alert
+from tests.factories.users import moderator
 from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db

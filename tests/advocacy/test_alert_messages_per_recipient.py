@@ -10,7 +10,7 @@ import pytest
 
 from advocacy import dispatch as dispatching
 from advocacy import tokens
-from tests.advocacy.alert_support import make_subscribers, publish_alert
+from tests.factories.advocacy import make_subscribers, publish_alert
 from tests.support.smtp import SMTPServer
 
 pytestmark = pytest.mark.django_db

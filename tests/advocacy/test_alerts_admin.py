@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core import mail
 
 from advocacy.models import Dispatch
-from tests.advocacy.alert_support import make_subscribers, publish_alert
+from tests.factories.advocacy import make_subscribers, publish_alert
 from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db

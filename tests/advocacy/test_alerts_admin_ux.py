@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, User
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from advocacy.models import AlertIndexPage, AlertPage
-from tests.advocacy.alert_support import ensure_areas, ensure_site_tree
+from tests.factories.advocacy import ensure_areas
 from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +28,9 @@ def member(name: str, group: str) -> User:
 
 
 @pytest.fixture
-def alert_index() -> AlertIndexPage:
+def alert_index(site_tree) -> AlertIndexPage:
     ensure_areas()
-    return ensure_site_tree()
+    return site_tree.alert_index
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_an_alert_with_no_area_needs_an_explicit_every_area(client, editor, aler
 
 def test_every_area_means_everyone_and_no_choice_means_nobody(alert_index):
     from advocacy.audience import matching_subscribers
-    from tests.advocacy.alert_support import make_subscribers, publish_alert
+    from tests.factories.advocacy import make_subscribers, publish_alert
 
     make_subscribers(3, "reader", languages=("en",))
     everyone = publish_alert("Citywide", every_area=True)
@@ -147,7 +147,7 @@ def test_moderators_find_alerts_and_dispatches_in_the_menu(client, alert_index):
 
 
 def test_the_alert_list_shows_alerts_and_their_state(client, editor, alert_index):
-    from tests.advocacy.alert_support import publish_alert
+    from tests.factories.advocacy import publish_alert
 
     publish_alert("Shelter open on 4th Avenue", translations=["es"])
     page = client.get("/admin/alerts/").content.decode()
@@ -171,7 +171,7 @@ def outbox(settings):
 
 @pytest.fixture
 def moderators(alert_index):
-    from tests.advocacy.alert_support import alert_approval_workflow
+    from tests.factories.advocacy import alert_approval_workflow
 
     alert_approval_workflow()
     return [member("mona", "Moderators"), member("moritz", "Moderators")]
@@ -255,7 +255,7 @@ def test_the_users_list_shows_each_persons_group(client, admin_user, alert_index
 def test_translating_into_two_languages_opens_the_first_translation(client, editor, alert_index):
     from wagtail.models import Locale
 
-    from tests.advocacy.alert_support import publish_alert
+    from tests.factories.advocacy import publish_alert
 
     alert = publish_alert("Shelter open")
     spanish = Locale.objects.get(language_code="es")

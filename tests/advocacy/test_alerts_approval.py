@@ -9,15 +9,14 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import Workflow, WorkflowPage, WorkflowTask
 
 from advocacy.models import AlertApprovalTask, AlertIndexPage, AlertPage
-from tests.advocacy.alert_support import ensure_site_tree
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def workflow():
+def workflow(site_tree):
     """The "Alert approval" workflow on the alert index (made by migration 0003)."""
-    index = ensure_site_tree()
+    index = site_tree.alert_index
     moderators, _ = Group.objects.get_or_create(name="Moderators")
     flow, _ = Workflow.objects.get_or_create(name="Alert approval", defaults={"active": True})
     if not WorkflowTask.objects.filter(workflow=flow).exists():

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.advocacy.alert_support import publish_alert
+from tests.factories.advocacy import publish_alert
 
 pytestmark = pytest.mark.django_db
 

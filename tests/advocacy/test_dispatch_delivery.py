@@ -15,7 +15,7 @@ from django.core.management import call_command
 from advocacy import dispatch as dispatching
 from advocacy.models import Delivery, Dispatch, Subscriber, SuppressedAddress
 from advocacy.subscriptions import unsubscribe
-from tests.advocacy.alert_support import ensure_areas, make_subscribers, publish_alert
+from tests.factories.advocacy import ensure_areas, make_subscribers, publish_alert
 from tests.support.dispatches import wait_finished
 from tests.support.processes import WorkerProcess, purge_queues
 from tests.support.smtp import SMTPServer

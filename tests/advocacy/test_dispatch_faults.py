@@ -23,7 +23,7 @@ from contextlib import contextmanager
 import pytest
 
 from advocacy.dispatch import create_dispatch
-from tests.advocacy.alert_support import make_subscribers, publish_alert
+from tests.factories.advocacy import make_subscribers, publish_alert
 from tests.support.dispatches import wait_finished
 from tests.support.network import free_port
 from tests.support.processes import WorkerProcess, broker_is_redis, purge_queues

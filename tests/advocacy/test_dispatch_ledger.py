@@ -14,7 +14,7 @@ from django.utils import timezone
 from advocacy import dispatch as dispatching
 from advocacy.digest import queue_weekly_digest
 from advocacy.models import Delivery, Dispatch, Subscriber
-from tests.advocacy.alert_support import ensure_areas, make_subscribers, publish_alert
+from tests.factories.advocacy import ensure_areas, make_subscribers, publish_alert
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from advocacy.models import Subscriber
-from tests.advocacy.subscriber_factories import make_subscriber
+from tests.factories.advocacy import make_subscriber
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from advocacy.models import Subscriber
 from advocacy.tasks import purge_unconfirmed_subscribers
-from tests.advocacy.subscriber_factories import make_subscriber
+from tests.factories.advocacy import make_subscriber
 from tests.support.processes import ROOT, subprocess_env
 
 

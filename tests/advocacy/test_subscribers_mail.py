@@ -7,7 +7,7 @@ from django.core import mail
 
 from advocacy.mail import HeaderInjectionError, build_email
 from advocacy.tokens import UNSUBSCRIBE, read_token
-from tests.advocacy.subscriber_factories import make_subscriber
+from tests.factories.advocacy import make_subscriber
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
 from advocacy.seed import load_areas_and_topics
 from advocacy.tokens import UNSUBSCRIBE, make_token
-from tests.advocacy.subscriber_factories import make_subscriber
+from tests.factories.advocacy import make_subscriber
 from tests.support.smtp import (
     mails_to,
     send_own_mail_to,

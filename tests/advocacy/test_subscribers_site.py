@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from advocacy import tokens, views
 from advocacy.models import Subscriber, SuppressedAddress
 from advocacy.tokens import CONFIRM, MANAGE, UNSUBSCRIBE, make_token
-from tests.advocacy.subscriber_factories import make_subscriber
+from tests.factories.advocacy import make_subscriber
 
 pytestmark = pytest.mark.django_db
 

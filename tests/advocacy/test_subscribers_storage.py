@@ -14,7 +14,7 @@ from django.db import connection
 
 from advocacy.crypto import email_hash
 from advocacy.models import Area, Subscriber, Topic
-from tests.advocacy.subscriber_factories import make_subscriber
+from tests.factories.advocacy import make_subscriber
 from tests.support.processes import ROOT
 
 pytestmark = pytest.mark.django_db

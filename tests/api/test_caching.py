@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.advocacy.alert_support import ensure_areas
-from tests.api.support import make_guide
+from tests.factories.advocacy import ensure_areas
+from tests.factories.know_your_rights import make_guide
 
 pytestmark = pytest.mark.django_db
 

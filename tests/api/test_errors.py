@@ -14,8 +14,8 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import get_resolver
 
 from advocacy.tokens import MANAGE, make_token
-from tests.advocacy.subscriber_factories import make_subscriber
-from tests.api.support import make_guide
+from tests.factories.advocacy import make_subscriber
+from tests.factories.know_your_rights import make_guide
 
 pytestmark = pytest.mark.django_db
 

@@ -13,17 +13,16 @@ from django.utils.translation import gettext
 from advocacy.models import Area
 from know_your_rights.models import GuidePage, PolicySource, PolicyStatement
 from know_your_rights.review import approve
-from tests.advocacy.alert_support import ensure_areas, publish_alert
-from tests.api.support import (
+from tests.factories.advocacy import ensure_areas, publish_alert
+from tests.factories.know_your_rights import (
     body_citing,
-    guide_index,
-    locale,
     make_guide,
     make_hotline,
     make_private,
     make_statement,
     translate_guide,
 )
+from tests.factories.site import guide_index, locale
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,14 @@ from rest_framework.settings import api_settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.advocacy.alert_support import ensure_areas, publish_alert
-from tests.api.support import body_citing, make_guide, make_hotline, make_statement, translate_guide
+from tests.factories.advocacy import ensure_areas, publish_alert
+from tests.factories.know_your_rights import (
+    body_citing,
+    make_guide,
+    make_hotline,
+    make_statement,
+    translate_guide,
+)
 
 pytestmark = pytest.mark.django_db
 

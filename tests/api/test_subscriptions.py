@@ -13,8 +13,7 @@ from rest_framework.settings import api_settings
 from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
 from advocacy.seed import load_areas_and_topics
 from advocacy.tokens import CONFIRM, MANAGE, make_token
-from tests.advocacy.alert_support import ensure_areas
-from tests.advocacy.subscriber_factories import make_subscriber
+from tests.factories.advocacy import ensure_areas, make_subscriber
 from tests.support.smtp import mails_to, start_mail_server, start_mail_worker, text_of
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ def seed() -> None:
 
     from advocacy.models import AlertIndexPage, AlertPage
     from cms.models import HomePage
-    from tests.advocacy.alert_support import approve
+    from tests.factories.advocacy import approve
 
     call_command("migrate", verbosity=0, interactive=False)
     call_command("load_memo_content", languages=LANGUAGES[1:], verbosity=0)

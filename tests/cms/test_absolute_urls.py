@@ -21,7 +21,7 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from tests.api.support import make_guide
+from tests.factories.know_your_rights import make_guide
 
 pytestmark = pytest.mark.django_db
 

@@ -18,6 +18,8 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.test import Client
 
+from tests.support.production import PRODUCTION_ENV
+
 pytestmark = pytest.mark.django_db
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct horse battery staple 7"
@@ -72,8 +74,6 @@ def test_sign_in_form_checks_the_origin(editor, origin, status):
 
 
 def test_production_trusts_the_origin_of_site_url():
-    from tests.cms.test_settings import PRODUCTION_ENV
-
     env = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     env.update(PRODUCTION_ENV, SITE_URL="https://faro.example.org:8443/")
     code = "from django.conf import settings; print(__import__('json').dumps(settings.CSRF_TRUSTED_ORIGINS))"

@@ -9,9 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Locale
 
-from cms.models import HomePage
-from know_your_rights.models import GuideIndexPage, GuidePage
-from tests.advocacy.alert_support import publish_alert
+from know_your_rights.models import GuidePage
+from tests.factories.advocacy import publish_alert
+from tests.factories.know_your_rights import GuidePageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,22 +21,10 @@ def empty_cache():
     cache.clear()
 
 
-def guide_index() -> GuideIndexPage:
-    index = GuideIndexPage.objects.filter(locale__language_code="en").first()
-    if index is None:
-        home = HomePage.objects.get(locale__language_code="en")
-        index = home.add_child(instance=GuideIndexPage(title="Guides", slug="guides"))
-        index.save_revision().publish()
-    return index
-
-
 def add_guide(title: str, slug: str, spanish_title: str = "") -> GuidePage:
-    page = guide_index().add_child(
-        instance=GuidePage(
-            title=title, slug=slug, situation=f"When {title}", summary="Plain words.", body=[]
-        )
+    page = GuidePageFactory(
+        title=title, slug=slug, situation=f"When {title}", summary="Plain words."
     )
-    page.save_revision().publish()
     if spanish_title:
         spanish = page.copy_for_translation(
             Locale.objects.get(language_code="es"), copy_parents=True

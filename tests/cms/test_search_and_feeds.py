@@ -8,9 +8,8 @@ from wagtail.models import Locale
 from wagtail.search.backends import get_search_backend
 
 from cms import search
-from cms.models import HomePage
-from know_your_rights.models import GuideIndexPage, GuidePage
-from tests.advocacy.alert_support import approve, ensure_areas, publish_alert
+from tests.factories.advocacy import approve, ensure_areas, publish_alert
+from tests.factories.know_your_rights import GuidePageFactory
 
 pytestmark = pytest.mark.django_db
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -23,20 +22,12 @@ def empty_cache():
 
 @pytest.fixture
 def guide():
-    home = HomePage.objects.get(locale__language_code="en")
-    index = GuideIndexPage.objects.filter(locale__language_code="en").first()
-    if index is None:
-        index = home.add_child(instance=GuideIndexPage(title="Guides", slug="guides"))
-    page = index.add_child(
-        instance=GuidePage(
-            title="Your IDNYC card",
-            slug="idnyc-test",
-            situation="Showing ID to the police",
-            summary="The NYPD accepts IDNYC as identification.",
-            body=[],
-        )
+    page = GuidePageFactory(
+        title="Your IDNYC card",
+        slug="idnyc-test",
+        situation="Showing ID to the police",
+        summary="The NYPD accepts IDNYC as identification.",
     )
-    page.save_revision().publish()
     spanish = page.copy_for_translation(Locale.objects.get(language_code="es"), copy_parents=True)
     spanish.title = "Su tarjeta IDNYC"
     spanish.summary = "La policía acepta IDNYC como identificación."

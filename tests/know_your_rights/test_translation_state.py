@@ -21,8 +21,8 @@ from advocacy.models import AlertPage
 from know_your_rights.guide_body import cited_statements
 from know_your_rights.models import GuidePage, PolicyStatement, TranslationApproval
 from know_your_rights.review import approve, needs_review
-from tests.advocacy.alert_support import approve as approve_alert
-from tests.advocacy.alert_support import publish_alert
+from tests.factories.advocacy import approve as approve_alert
+from tests.factories.advocacy import publish_alert
 from tests.support.auth import sign_in_verified
 
 NEW_SUMMARY = "The NYPD says again that it does not help ICE enforce civil immigration law."

@@ -9,7 +9,8 @@ from django.core.cache import cache
 from wagtail.models import Page, PageLogEntry
 
 from know_your_rights.models import GuidePage
-from tests.security.content import build_content, user_for
+from tests.factories.users import user_for
+from tests.security.content import build_content
 from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +26,7 @@ def content():
 
 @pytest.fixture
 def editor(client, content, django_user_model):
-    user = user_for("Editors", django_user_model)
+    user = user_for("Editors")
     sign_in_verified(client, user)
     return user
 
@@ -45,7 +46,7 @@ def test_an_editor_cannot_delete_a_live_translated_guide_a_moderator_can(
     assert REFUSED in response.content.decode()
     assert Page.objects.filter(pk=spanish.pk).exists()
 
-    sign_in_verified(client, user_for("Moderators", django_user_model))
+    sign_in_verified(client, user_for("Moderators"))
     client.post(f"/admin/pages/{spanish.pk}/delete/")
     assert not Page.objects.filter(pk=spanish.pk).exists()
 

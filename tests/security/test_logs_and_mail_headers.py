@@ -20,7 +20,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 
 from advocacy.models import Dispatch, Subscriber
-from tests.advocacy.alert_support import ensure_areas, publish_alert
+from tests.factories.advocacy import ensure_areas, publish_alert
 from tests.support.dispatches import wait_finished
 from tests.support.processes import ROOT, WorkerProcess, purge_queues, subprocess_env
 from tests.support.smtp import SMTPServer

@@ -16,9 +16,10 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 from advocacy.models import Dispatch
-from tests.security.content import ROLES, build_content, user_for
-from tests.security.test_uploads import png
+from tests.factories.users import ROLES, user_for
+from tests.security.content import build_content
 from tests.support.auth import sign_in_verified
+from tests.support.images import png
 
 pytestmark = pytest.mark.django_db
 
@@ -135,7 +136,7 @@ def content():
 def test_admin_views_open_only_to_the_roles_that_need_them(
     role, content, client, django_user_model
 ):
-    user = user_for(role, django_user_model)
+    user = user_for(role)
     if user is not None:
         sign_in_verified(client, user)
     column = ROLES.index(role)
@@ -163,7 +164,7 @@ SEND_AND_CONTROL = {
 
 @pytest.mark.parametrize("role", ROLES)
 def test_only_moderators_send_and_control_dispatches(role, content, client, django_user_model):
-    user = user_for(role, django_user_model)
+    user = user_for(role)
     if user is not None:
         sign_in_verified(client, user)
     alert, dispatch = content.alert, content.dispatch
@@ -180,7 +181,7 @@ def test_only_moderators_send_and_control_dispatches(role, content, client, djan
 @pytest.mark.parametrize("role", ROLES)
 def test_the_api_shows_every_role_only_what_is_published(role, content, client, django_user_model):
     """The API ignores admin sessions: drafts and subscriber data stay out of it."""
-    user = user_for(role, django_user_model)
+    user = user_for(role)
     if user is not None:
         sign_in_verified(client, user)
     guide = content.guide

@@ -6,8 +6,6 @@ production and in development, where /media/ never serves documents."""
 from __future__ import annotations
 
 import importlib
-import struct
-import zlib
 from pathlib import Path
 
 import pytest
@@ -18,33 +16,9 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
 import cms.urls
+from tests.support.images import png
 
 pytestmark = pytest.mark.django_db
-
-
-def png(width: int, height: int, rows: int | None = None, padding: int = 0) -> bytes:
-    """A 1-bit grey PNG of ``width`` x ``height``: all-zero pixels compress to
-    almost nothing, so a file of a few KB can declare tens of millions of pixels
-    (a decompression bomb). ``padding`` adds an ancillary chunk of that many bytes."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    row = b"\x00" * (1 + (width + 7) // 8)
-    pixels = zlib.compress(row * (height if rows is None else rows), 9)
-    extra = chunk(b"tEXt", b"c\x00" + b"x" * padding) if padding else b""
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
-        + extra
-        + chunk(b"IDAT", pixels)
-        + chunk(b"IEND", b"")
-    )
 
 
 def stored_files(folder: str) -> set[Path]:

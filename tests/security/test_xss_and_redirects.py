@@ -14,7 +14,7 @@ from wagtail.rich_text import RichText
 
 from advocacy.models import AlertPage
 from advocacy.rendering import render_alert
-from tests.advocacy.alert_support import approve
+from tests.factories.advocacy import approve
 from tests.security.content import build_content
 
 pytestmark = pytest.mark.django_db
@@ -231,7 +231,7 @@ def test_admin_actions_with_next_return_only_to_this_site(admin_client, content)
 
 def test_preference_changes_stay_on_this_site(client):
     from advocacy.tokens import MANAGE, make_token
-    from tests.advocacy.subscriber_factories import make_subscriber
+    from tests.factories.advocacy import make_subscriber
 
     subscriber = make_subscriber("stays@example.org")
     token = make_token(subscriber, MANAGE)
