@@ -1,4 +1,5 @@
-"""JSON for guides, policy statements, sources and hotlines.
+"""JSON for guides; policy statements, sources and hotlines are in
+``policy_serializers``, the guide body's blocks in ``body_serializers``.
 
 The serializer context carries what was fetched in bulk for the whole
 answer: ``locales`` (locale id → code), ``requested_language``,
@@ -14,271 +15,32 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.absolute_urls import page_url
-from core.api.language import versions_in_language
 from core.api.localized import LocalizedMixin, TranslationsMixin
-from know_your_rights.dates import format_partial_date
-from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
-from know_your_rights.review import needs_review_map
-
-
-class PartialDateSerializer(serializers.Serializer):
-    """A date known perhaps only to the month or the year."""
-
-    year = serializers.IntegerField(allow_null=True)
-    month = serializers.IntegerField(allow_null=True)
-    day = serializers.IntegerField(allow_null=True)
-    display = serializers.CharField(
-        help_text="As readers see it, in the requested language, e.g. `2017 (day not given)`."
-    )
-
-
-def partial_date(year, month, day, language: str | None) -> dict:
-    """A partial date with its label in `language`."""
-    return {
-        "year": year,
-        "month": month,
-        "day": day,
-        "display": format_partial_date(year, month, day, language),
-    }
-
-
-def localize_sources(context: dict, sources) -> None:
-    """Find each source in the requested language (one query) and its review flag.
-
-    A translated statement points at the source-language document (the source
-    is a synchronised field); readers get the document's title and
-    description in their language where a translation exists, else the source
-    with `fallback: true`.
-    """
-    found = context.setdefault("localized_sources", {})
-    sources = {source.pk: source for source in sources if source.pk not in found}
-    if not sources:
-        return
-    ids = {code: pk for pk, code in context["locales"].items()}
-    default_id = ids.get(settings.LANGUAGE_CODE)
-    versions = versions_in_language(
-        PolicySource, sources.values(), ids.get(context.get("requested_language")), default_id
-    )
-    found.update(versions)
-    review = context.setdefault("needs_review", {})
-    for pk, flag in needs_review_map(set(versions.values()), default_id).items():
-        review[("policysource", pk)] = flag
-
-
-class PolicySourceSerializer(LocalizedMixin, serializers.ModelSerializer):
-    """A document in the requested language where translated (title, issuer,
-    where its text comes from); its full text stays in its own words."""
-
-    date = serializers.SerializerMethodField(help_text="When the document was issued.")
-
-    class Meta:
-        model = PolicySource
-        fields = [
-            "id",
-            "title",
-            "issuer",
-            "date",
-            "url",
-            "text_attribution",
-            "language",
-            "fallback",
-            "needs_review",
-        ]
-
-    def to_representation(self, instance):
-        if instance.pk not in self.context.get("localized_sources", {}):
-            localize_sources(self.context, [instance])
-        return super().to_representation(self.context["localized_sources"][instance.pk])
-
-    @extend_schema_field(PartialDateSerializer)
-    def get_date(self, obj) -> dict:
-        return partial_date(
-            obj.date_year, obj.date_month, obj.date_day, self.context.get("requested_language")
-        )
-
-
-class PolicyStatementListSerializer(serializers.ListSerializer):
-    """Looks up every statement's source in the requested language at once."""
-
-    def to_representation(self, data):
-        items = list(data.all() if hasattr(data, "all") else data)
-        localize_sources(self.context, [item.source for item in items])
-        return super().to_representation(items)
-
-
-class PolicyStatementSerializer(LocalizedMixin, serializers.ModelSerializer):
-    source = PolicySourceSerializer()
-    as_of = serializers.SerializerMethodField(help_text="When the statement was made or true.")
-    out_of_date = serializers.BooleanField(
-        help_text="Never verified, or its review date has passed: check before relying on it."
-    )
-    kind_label = serializers.CharField(
-        source="get_kind_display", help_text="`kind` as readers see it, in the requested language."
-    )
-    status_label = serializers.CharField(
-        source="get_status_display",
-        help_text="`status` as readers see it, in the requested language.",
-    )
-
-    class Meta:
-        model = PolicyStatement
-        list_serializer_class = PolicyStatementListSerializer
-        fields = [
-            "id",
-            "key",
-            "kind",
-            "kind_label",
-            "attribution",
-            "quote",
-            "summary",
-            "status",
-            "status_label",
-            "status_note",
-            "as_of",
-            "last_verified",
-            "review_due",
-            "out_of_date",
-            "named_contact",
-            "named_contact_phone",
-            "source",
-            "language",
-            "fallback",
-            "needs_review",
-        ]
-
-    @extend_schema_field(PartialDateSerializer)
-    def get_as_of(self, obj) -> dict:
-        return partial_date(
-            obj.as_of_year, obj.as_of_month, obj.as_of_day, self.context.get("requested_language")
-        )
-
-
-class HotlineSerializer(LocalizedMixin, serializers.ModelSerializer):
-    class Meta:
-        model = Hotline
-        fields = [
-            "id",
-            "name",
-            "phone",
-            "hours",
-            "languages_served",
-            "audience",
-            "language",
-            "fallback",
-            "needs_review",
-        ]
-
-
-# --- Guide body blocks -------------------------------------------------------
-
-
-class RightValueSerializer(serializers.Serializer):
-    right = serializers.CharField(help_text="What you have a right to.")
-    say = serializers.CharField(allow_blank=True)
-    avoid = serializers.CharField(allow_blank=True)
-    on_card = serializers.BooleanField()
-    statement = PolicyStatementSerializer(allow_null=True, help_text="The cited statement.")
-
-
-class StepsValueSerializer(serializers.Serializer):
-    heading = serializers.CharField()
-    steps = serializers.ListField(child=serializers.CharField())
-
-
-class CalloutValueSerializer(serializers.Serializer):
-    heading = serializers.CharField(allow_blank=True)
-    text = serializers.CharField(help_text="HTML: paragraphs, bold, italic, links, lists.")
-    statement = PolicyStatementSerializer(allow_null=True)
-
-
-class HotlineValueSerializer(serializers.Serializer):
-    hotline = HotlineSerializer(allow_null=True)
-    note = serializers.CharField(allow_blank=True)
-
-
-class FaqItemSerializer(serializers.Serializer):
-    question = serializers.CharField()
-    answer = serializers.CharField(help_text="HTML.")
-
-
-class FaqValueSerializer(serializers.Serializer):
-    heading = serializers.CharField(allow_blank=True)
-    items = FaqItemSerializer(many=True)
-
-
-class ParagraphValueSerializer(serializers.Serializer):
-    html = serializers.CharField(help_text="HTML: paragraphs, bold, italic, links, lists.")
-
-
-BLOCK_VALUE_SERIALIZERS = {
-    "right": RightValueSerializer,
-    "steps": StepsValueSerializer,
-    "callout": CalloutValueSerializer,
-    "hotline": HotlineValueSerializer,
-    "faq": FaqValueSerializer,
-    "paragraph": ParagraphValueSerializer,
-}
-
-
-def _block_serializer(block_type: str, value_serializer):
-    return type(
-        f"{block_type.title()}BlockSerializer",
-        (serializers.Serializer,),
-        {
-            "id": serializers.CharField(),
-            "type": serializers.ChoiceField(choices=[block_type]),
-            "label": serializers.CharField(help_text="The block's name in the requested language."),
-            "value": value_serializer(),
-            "Meta": type("Meta", (), {"ref_name": f"{block_type.title()}Block"}),
-        },
-    )
-
-
-GuideBlockSchema = PolymorphicProxySerializer(
-    component_name="GuideBlock",
-    serializers={name: _block_serializer(name, s) for name, s in BLOCK_VALUE_SERIALIZERS.items()},
-    resource_type_field_name="type",
-    many=True,
+from know_your_rights.api.body_serializers import (
+    BLOCK_VALUE_SERIALIZERS,
+    GuideBlockSchema,
+    block_value,
 )
+from know_your_rights.api.policy_serializers import (
+    HotlineSerializer,
+    PolicySourceSerializer,
+    PolicyStatementSerializer,
+    localize_sources,
+)
+from know_your_rights.models import GuidePage
 
-
-def block_value(block_type: str, value) -> dict:
-    """A StreamField block's value as plain data (snippets stay objects for serializers)."""
-    if block_type == "right":
-        return {
-            "right": value.get("right") or "",
-            "say": value.get("say") or "",
-            "avoid": value.get("avoid") or "",
-            "on_card": bool(value.get("on_card")),
-            "statement": value.get("statement"),
-        }
-    if block_type == "steps":
-        return {"heading": value.get("heading") or "", "steps": [str(s) for s in value["steps"]]}
-    if block_type == "callout":
-        return {
-            "heading": value.get("heading") or "",
-            "text": str(value.get("text") or ""),
-            "statement": value.get("statement"),
-        }
-    if block_type == "hotline":
-        return {"hotline": value.get("hotline"), "note": value.get("note") or ""}
-    if block_type == "faq":
-        return {
-            "heading": value.get("heading") or "",
-            "items": [
-                {"question": item["question"], "answer": str(item["answer"])}
-                for item in value["items"]
-            ],
-        }
-    return {"html": str(value)}
-
-
-# --- Guides ------------------------------------------------------------------
+__all__ = [
+    "GuideDetailSerializer",
+    "GuideSerializer",
+    "HotlineSerializer",
+    "PolicySourceSerializer",
+    "PolicyStatementSerializer",
+    "SourceWithStatementsSerializer",
+]
 
 
 class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerializer):
