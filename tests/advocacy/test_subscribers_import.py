@@ -102,3 +102,36 @@ def test_a_clean_file_succeeds(tmp_path):
     )
     assert failure is None and err == ""
     assert Subscriber.objects.active().for_email("ana@example.org").get().language == "ht"
+
+
+def long_list(rows: int) -> str:
+    lines = ["email,language,areas,topics,consent_date"]
+    lines += [f"person{n}@example.org,es,brooklyn,,2024-05-01" for n in range(rows)]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_long_list_is_imported_across_batches_and_a_late_repeat_is_reported(tmp_path):
+    # More rows than one batch holds; the last repeats the first address.
+    text = long_list(1200) + "PERSON0@example.org,en,,,2024-05-01\n"
+
+    out, err, failure = run_import(tmp_path, text)
+
+    assert failure and "1 rows were not imported" in failure
+    assert err.strip().endswith("list.csv:1202: same address as line 2")
+    assert "1200 imported as active" in out
+    assert Subscriber.objects.active().filter(areas__slug="brooklyn").count() == 1200
+
+
+def test_a_file_that_stops_being_utf8_imports_nothing(tmp_path):
+    path = tmp_path / "list.csv"
+    # Latin-1 bytes after more than a batch of good rows.
+    path.write_bytes(
+        long_list(1200).encode() + "zoë@example.org,fr,,,2024-05-01\n".encode("latin-1")
+    )
+    err = io.StringIO()
+
+    with pytest.raises(CommandError) as raised:
+        call_command("import_subscribers", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert "not UTF-8" in str(raised.value) and "Nothing was imported" in str(raised.value)
+    assert not Subscriber.objects.exists()

@@ -25,14 +25,14 @@ import urllib.request
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
 from tests.browser.editorial import start_editorial_site
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, open_context
+from tests.support.databases import empty_database
 from tests.support.network import free_port
-from tests.support.processes import ROOT, subprocess_env
+from tests.support.processes import ROOT, gunicorn_command, subprocess_env, worker_command
 
 
 class NeutralPage(BaseHTTPRequestHandler):
@@ -68,33 +68,6 @@ class LiveSite:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
 
-def _private_database(var_dir: Path) -> tuple[str, callable]:
-    """A DATABASE_URL for an empty database of the browser tests' own, and its cleanup."""
-    configured = os.environ.get("DATABASE_URL", "")
-    if not configured.startswith(("postgres://", "postgresql://", "pgsql://")):
-        return f"sqlite:///{var_dir / 'browser.sqlite3'}", lambda: None
-    import psycopg2
-
-    parts = urlsplit(configured)
-    name = f"faro_browser_{os.getpid()}"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-
-    def execute(sql: str) -> None:
-        connection = psycopg2.connect(admin_url)
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-        finally:
-            connection.close()
-
-    execute(f'DROP DATABASE IF EXISTS "{name}"')
-    execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}")), lambda: execute(
-        f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
-    )
-
-
 @pytest.fixture(scope="session")
 def exit_page_url():
     server = ThreadingHTTPServer(("127.0.0.1", free_port()), NeutralPage)
@@ -115,7 +88,7 @@ class SiteBuild:
 
     def __init__(self):
         self.var_dir = Path(tempfile.mkdtemp(prefix="faro-browser-", dir=ROOT / "var" / "test"))
-        self.database_url, self._drop_database = _private_database(self.var_dir)
+        self.database_url, self._drop_database = empty_database(self.var_dir)
         self.log_path = self.var_dir / "seed.log"
         self.env = {
             "FARO_VAR_DIR": str(self.var_dir),
@@ -190,18 +163,7 @@ def live_site(exit_page_url):
     log_path = var_dir / "server.log"
     with log_path.open("wb") as log:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "cms.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-            ],
+            gunicorn_command(port),
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -213,23 +175,7 @@ def live_site(exit_page_url):
     worker_log_path = var_dir / "worker.log"
     with worker_log_path.open("wb") as log:
         worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cms",
-                "worker",
-                "--queues",
-                "urgent,default",
-                "--concurrency",
-                "1",
-                "--loglevel",
-                "INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            worker_command("urgent,default", concurrency=1),
             cwd=ROOT,
             env=env,
             stdout=log,

@@ -17,7 +17,6 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,10 +24,10 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from tests.browser.admin import AdminAccount
-from tests.support.processes import ROOT, subprocess_env
+from tests.support.databases import copy_database
+from tests.support.processes import ROOT, gunicorn_command, subprocess_env, worker_command
 from tests.support.smtp import SMTPServer
 
 # Every process the fixture starts must be up within this many seconds.
@@ -37,64 +36,6 @@ STOP_TIMEOUT = 20
 
 
 # --- The site ------------------------------------------------------------------
-
-
-def copy_database(source_url: str, var_dir: Path) -> tuple[str, callable]:
-    """A copy of the seeded database at `source_url`, and a function that drops it.
-
-    SQLite is copied with the backup API (consistent even while another
-    server has the file open); PostgreSQL from the seeded database as a
-    template, or with pg_dump when another server is connected to it.
-    """
-    parts = urlsplit(source_url)
-    if parts.scheme == "sqlite":
-        target = var_dir / "editorial.sqlite3"
-        source = sqlite3.connect(parts.path)
-        copy = sqlite3.connect(target)
-        try:
-            source.backup(copy)
-        finally:
-            copy.close()
-            source.close()
-        return f"sqlite:///{target}", lambda: None
-
-    import psycopg2
-
-    source_name = parts.path.lstrip("/")
-    name = f"{source_name}_editorial"
-    admin_url = urlunsplit(parts._replace(path="/postgres"))
-
-    def execute(sql: str) -> None:
-        connection = psycopg2.connect(admin_url)
-        connection.autocommit = True
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute(sql)
-        finally:
-            connection.close()
-
-    target_url = urlunsplit(parts._replace(path=f"/{name}"))
-    execute(f'DROP DATABASE IF EXISTS "{name}"')
-    try:
-        execute(f'CREATE DATABASE "{name}" TEMPLATE "{source_name}"')
-    except psycopg2.errors.ObjectInUse:
-        # The other browser tests' server holds connections to the seeded
-        # database: copy it through pg_dump instead.
-        execute(f'CREATE DATABASE "{name}"')
-        dump = subprocess.run(
-            ["pg_dump", "--no-owner", "--no-privileges", source_url],
-            capture_output=True,
-            check=True,
-            timeout=START_TIMEOUT,
-        )
-        subprocess.run(
-            ["psql", "--quiet", "--set", "ON_ERROR_STOP=1", target_url],
-            input=dump.stdout,
-            capture_output=True,
-            check=True,
-            timeout=START_TIMEOUT,
-        )
-    return target_url, lambda: execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -216,39 +157,12 @@ def start_editorial_site(database_url: str, port: int) -> tuple[EditorialSite, c
         site = EditorialSite(url=url, env=env, var_dir=var_dir, smtp=smtp)
         site.start(
             "worker",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cms",
-                "worker",
-                "--queues",
-                "urgent,default",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "INFO",
-                "--without-heartbeat",
-                "--without-gossip",
-                "--without-mingle",
-            ],
+            worker_command("urgent,default", concurrency=2),
             ready=lambda: " ready." in site.log("worker"),
         )
         site.start(
             "server",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "cms.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-                "--threads",
-                "4",
-            ],
+            gunicorn_command(port),
             ready=site.serves,
         )
     except BaseException:

@@ -27,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, resend_pending, **options):
         path = Path(file)
         try:
-            raw = path.read_bytes()
+            # Streamed, not read whole: a long list costs no more memory than a short one.
+            source = path.open("rb")
         except OSError as exc:
             raise CommandError(f"cannot read {path}: {exc.strerror}.") from None
 
@@ -45,10 +46,11 @@ class Command(BaseCommand):
             bars[0].update(done - bars[0].n)
 
         try:
-            result = import_subscribers(raw, progress=progress, resend_pending=resend_pending)
+            result = import_subscribers(source, progress=progress, resend_pending=resend_pending)
         except ImportFileError as exc:
             raise CommandError(f"{path}: {exc}. Nothing was imported.") from None
         finally:
+            source.close()
             for bar in bars:
                 bar.close()
 
