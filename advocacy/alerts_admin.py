@@ -9,7 +9,7 @@
   ``/admin/dispatches/progress.json``; ``/admin/dispatches/<id>/`` shows
   each failure's reason and the pause / resume / cancel controls.
 
-The views stay thin: the work is in ``advocacy.dispatch`` and ``advocacy.audience``.
+The views stay thin: the work is in ``advocacy.dispatching`` and ``advocacy.audience``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from advocacy import approval_admin  # noqa: F401 - registers the approval rule's admin hooks
-from advocacy import dispatch as dispatching
 from advocacy.audience import (
     alert_audience,
     languages_without_translation,
@@ -34,6 +33,7 @@ from advocacy.audience import (
     sending_refusal,
     unapproved_translations,
 )
+from advocacy.dispatching import ledger, moderator_copy
 from advocacy.models import AlertPage, Delivery, Dispatch
 from core.roles import is_moderator
 
@@ -74,7 +74,7 @@ def alert_send_view(request, page_id: int):
             elif not request.user.email:
                 messages.error(request, _("Your account has no email address for the test."))
             else:
-                error = dispatching.send_test(source, language, request.user.email)
+                error = moderator_copy.send_test(source, language, request.user.email)
                 if error:
                     messages.error(request, _("The test could not be sent: %s") % error)
                 else:
@@ -85,12 +85,12 @@ def alert_send_view(request, page_id: int):
                 messages.error(request, _("Tick the box to confirm that you want to send again."))
             else:
                 try:
-                    sent = dispatching.create_dispatch(source, request.user, update=update)
+                    sent = ledger.create_dispatch(source, request.user, update=update)
                     messages.success(request, _("Sending started (send %s).") % sent.send_number)
                     return redirect("advocacy_dispatch", sent.pk)
-                except dispatching.AlreadySent:
+                except ledger.AlreadySent:
                     messages.warning(request, _("This alert was already sent; nothing changed."))
-                except dispatching.NotSendable as exc:
+                except ledger.NotSendable as exc:
                     messages.error(request, str(exc))
         return redirect("advocacy_alert_send", source.pk)
 
@@ -182,9 +182,9 @@ def dispatch_control_view(request, dispatch_id: int, action: str):
     _require_moderator(request)
     dispatch = get_object_or_404(Dispatch, pk=dispatch_id)
     controls = {
-        "pause": (dispatching.pause_dispatch, _("Paused.")),
-        "resume": (dispatching.resume_dispatch, _("Resumed.")),
-        "cancel": (dispatching.cancel_dispatch, _("Cancelled.")),
+        "pause": (ledger.pause_dispatch, _("Paused.")),
+        "resume": (ledger.resume_dispatch, _("Resumed.")),
+        "cancel": (ledger.cancel_dispatch, _("Cancelled.")),
     }
     if action not in controls:
         raise PermissionDenied

@@ -19,7 +19,10 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Locale
 
+from advocacy.dispatching.ledger import enqueue_prepare
 from advocacy.models import AlertPage, Area, Dispatch, Subscriber
+from advocacy.rendering import render_digest
+from know_your_rights.models import GuidePage
 
 DIGEST_PERIOD = timedelta(days=7)
 # How far back a digest ever looks, for someone who never had one.
@@ -32,8 +35,6 @@ def queue_weekly_digest(now=None) -> Dispatch | None:
     Returns None when a digest was already made in the last six days (beat
     running twice, or a restart) or nobody wants one.
     """
-    from advocacy.dispatch import enqueue_prepare
-
     now = now or timezone.now()
     if Dispatch.objects.filter(
         kind=Dispatch.Kind.DIGEST, created_at__gt=now - timedelta(days=6)
@@ -54,10 +55,6 @@ def queue_weekly_digest(now=None) -> Dispatch | None:
 
 def _updated_guides(since, until) -> list:
     """Live source-language guides published in (since, until]."""
-    try:
-        from know_your_rights.models import GuidePage
-    except ImportError:  # guides not installed: the digest lists alerts only
-        return []
     return list(
         GuidePage.objects.live()
         .public()
@@ -149,8 +146,6 @@ class DigestContent:
 
     def message_for(self, subscriber):
         """The rendered digest for this subscriber, or None if nothing is new."""
-        from advocacy.rendering import render_digest
-
         alerts, guides = self.selection(subscriber)
         if not alerts and not guides:
             return None

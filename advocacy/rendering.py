@@ -26,6 +26,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from advocacy import tokens
+from advocacy.audience import live_translations
+from advocacy.mail import build_email
+from advocacy.models import Subscriber
 from core import absolute_urls
 from core.languages import direction
 
@@ -109,8 +112,6 @@ def render_alert(source, language: str, translations: dict | None = None) -> Ren
     codes to live pages; looked up when omitted), else the source page; the
     email's own words (greeting, links) are always in the reader's language.
     """
-    from advocacy.audience import live_translations
-
     if translations is None:
         translations = live_translations(source)
     page = translations.get(language) or source
@@ -191,9 +192,6 @@ class MessageTemplate:
     """
 
     def __init__(self, rendered: RenderedMessage):
-        from advocacy.mail import build_email
-        from advocacy.models import Subscriber
-
         self.rendered = rendered
         self.recipient_placeholder = f"{new_placeholder('to')}@faro-placeholder.invalid"
         self.message_id_placeholder = f"{new_placeholder('id')}@faro-placeholder.invalid"

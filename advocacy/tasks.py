@@ -10,25 +10,26 @@ database is the ledger.
 from celery import shared_task
 from django.db import OperationalError
 
-from advocacy import digest, dispatch, subscriptions
+from advocacy import digest, subscriptions
+from advocacy.dispatching import preparing, sender, upkeep
 
 
 @shared_task(name="advocacy.prepare_dispatch", ignore_result=True)
 def prepare_dispatch(dispatch_id: int, after_pk: int = 0) -> None:
     """Write (a slice of) a dispatch's delivery rows and start its senders."""
-    dispatch.prepare(dispatch_id, after_pk)
+    preparing.prepare(dispatch_id, after_pk)
 
 
 @shared_task(name="advocacy.send_dispatch", ignore_result=True)
 def send_dispatch(dispatch_id: int) -> str:
     """One bounded sender loop for a dispatch."""
-    return dispatch.run_sender(dispatch_id)
+    return sender.run_sender(dispatch_id)
 
 
 @shared_task(name="advocacy.sweep_dispatches", ignore_result=True)
 def sweep_dispatches() -> int:
     """Beat: re-queue expired claims and due retries, finish finished dispatches."""
-    return dispatch.requeue_expired()
+    return upkeep.requeue_expired()
 
 
 @shared_task(name="advocacy.queue_weekly_digest", ignore_result=True)
@@ -40,7 +41,7 @@ def queue_weekly_digest() -> None:
 @shared_task(name="advocacy.purge_deliveries", ignore_result=True)
 def purge_deliveries() -> int:
     """Beat: delete delivery rows older than DELIVERY_RETENTION_DAYS, keeping counts."""
-    return dispatch.purge_deliveries()
+    return upkeep.purge_deliveries()
 
 
 @shared_task(name="advocacy.purge_unconfirmed_subscribers")

@@ -247,7 +247,7 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
 
 def timed_send(alert, expected: int, workers: list[int]) -> dict:
     """Send ``alert``; measure messages/second and peak worker memory."""
-    from advocacy.dispatch import create_dispatch
+    from advocacy.dispatching.ledger import create_dispatch
     from advocacy.models import Dispatch
 
     sampler = MemorySampler(workers)
@@ -279,7 +279,7 @@ def timed_send(alert, expected: int, workers: list[int]) -> dict:
 def urgent_during_digest(workers: list[int]) -> dict:
     """Queue a digest to everyone, then send an urgent alert; time its first message."""
     from advocacy.digest import queue_weekly_digest
-    from advocacy.dispatch import cancel_dispatch, create_dispatch
+    from advocacy.dispatching.ledger import cancel_dispatch, create_dispatch
     from advocacy.models import Area, Delivery, Dispatch, Subscriber
 
     sunset = Area.objects.get(slug="sunset-park")

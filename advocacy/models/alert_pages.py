@@ -77,7 +77,7 @@ class AlertPage(Page):
 
     Audience and urgency are synchronised across translations: who is
     concerned is decided by the source page, each reader gets the text in
-    their own language (see ``advocacy.audience`` and ``advocacy.dispatch``).
+    their own language (see ``advocacy.audience`` and ``advocacy.dispatching``).
     """
 
     class Urgency(models.TextChoices):

@@ -3,7 +3,7 @@
 The database is the ledger of every send: a ``Dispatch`` (one per send of an
 alert, or one per weekly digest) owns one ``Delivery`` row per recipient;
 Celery only carries the work of turning queued rows into sent ones (see
-``advocacy/dispatch.py``).
+the ``advocacy.dispatching`` package).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from wagtail.models import Locale, Revision
 from wagtail_localize.models import StringTranslation, Translation, TranslationSource
 
 from advocacy import approval
-from advocacy import dispatch as dispatching
+from advocacy.dispatching import ledger
 from advocacy.models import AlertApproval, AlertPage
 from advocacy.rendering import render_alert
 from tests.factories.advocacy import alert_approval_workflow, approve_as, publish_alert
@@ -121,8 +121,8 @@ def test_a_copy_of_a_live_alert_with_publish_copies_is_a_draft(client):
     copy = AlertPage.objects.get(pk=copy.pk)
     assert not copy.live and copy.approved_revision_id is None
     assert visible_anywhere(client, "Food bank raided") == []
-    with pytest.raises(dispatching.NotSendable):
-        dispatching.create_dispatch(copy)
+    with pytest.raises(ledger.NotSendable):
+        ledger.create_dispatch(copy)
 
 
 def test_scheduled_publishing_of_an_unapproved_edit_never_goes_live(client):
@@ -194,7 +194,7 @@ def test_a_correction_of_an_alert_that_was_never_approved_does_not_quote_it():
     message = render_alert(AlertPage.objects.get(pk=correction.pk), "en")
     assert "Raids at every school" not in message.text
     assert "Raids at every school" not in message.html
-    dispatching.create_dispatch(AlertPage.objects.get(pk=correction.pk))
+    ledger.create_dispatch(AlertPage.objects.get(pk=correction.pk))
 
 
 def test_a_moderator_cannot_approve_a_translation_of_segments_they_translated():

@@ -15,10 +15,10 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation, TranslationSource
 
 from advocacy import approval
-from advocacy import dispatch as dispatching
 from advocacy.audience import live_translations
 from advocacy.digest import DigestContent
-from advocacy.dispatch import AlertContent
+from advocacy.dispatching import ledger, preparing
+from advocacy.dispatching.content import AlertContent
 from advocacy.models import AlertApproval, AlertIndexPage, AlertPage, Dispatch
 from tests.factories.advocacy import (
     alert_approval_workflow,
@@ -92,8 +92,8 @@ def test_publishing_a_new_urgent_alert_from_the_add_form_is_refused(client, lang
     assert "needs two approvals" in page
     assert visible_anywhere(client, title, language) == []
     assert client.get(f"/{language}/alerts/{alert.slug}/").status_code == 404
-    with pytest.raises(dispatching.NotSendable):
-        dispatching.create_dispatch(alert, person)
+    with pytest.raises(ledger.NotSendable):
+        ledger.create_dispatch(alert, person)
     assert not Dispatch.objects.exists()
 
 
@@ -168,8 +168,8 @@ def test_a_translation_needs_its_own_approvals_never_those_of_its_source(client)
     assert "Clínica cerrada (sin aprobar)" not in api_titles(client, "es")
     assert client.get("/es/alerts/clinic-closed/").status_code == 404
     assert "es" not in live_translations(alert)
-    dispatch = dispatching.create_dispatch(alert)
-    dispatching.prepare(dispatch.pk, sliced=False)
+    dispatch = ledger.create_dispatch(alert)
+    preparing.prepare(dispatch.pk, sliced=False)
     assert set(dispatch.deliveries.values_list("language", flat=True)) == {"es"}
     spanish_reader = dispatch.deliveries.first().subscriber
     message = AlertContent(alert).message_for(spanish_reader)
@@ -253,7 +253,7 @@ def test_two_approvals_by_different_non_authors_publish_an_urgent_alert(client):
         "moderator-2",
     }
     assert visible_anywhere(client, "urgent report")[:2] == ["feed", "api"]
-    assert dispatching.create_dispatch(alert, second).urgent
+    assert ledger.create_dispatch(alert, second).urgent
 
 
 def test_an_edit_after_the_first_approval_needs_fresh_approvals(client):
@@ -283,8 +283,8 @@ def test_a_row_made_live_in_a_shell_appears_nowhere_and_is_not_sent(client):
     assert AlertPage.objects.filter(pk=alert.pk, live=True).exists()
     assert visible_anywhere(client, "Shell rumour") == []
     assert client.get("/en/alerts/shell-rumour/").status_code == 404
-    with pytest.raises(dispatching.NotSendable, match="approv"):
-        dispatching.create_dispatch(AlertPage.objects.get(pk=alert.pk))
+    with pytest.raises(ledger.NotSendable, match="approv"):
+        ledger.create_dispatch(AlertPage.objects.get(pk=alert.pk))
     assert not Dispatch.objects.exists()
 
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from advocacy import dispatch as dispatching
 from advocacy import tokens
+from advocacy.dispatching import ledger, moderator_copy, preparing, sender
 from tests.factories.advocacy import make_subscribers, publish_alert
 from tests.support.smtp import SMTPServer
 
@@ -40,9 +40,9 @@ def smtp(settings):
 
 
 def send_now(alert):
-    dispatch = dispatching.create_dispatch(alert)
-    dispatching.prepare(dispatch.pk, sliced=False)
-    dispatching.run_sender(dispatch.pk, budget=20)
+    dispatch = ledger.create_dispatch(alert)
+    preparing.prepare(dispatch.pk, sliced=False)
+    sender.run_sender(dispatch.pk, budget=20)
     return dispatch
 
 
@@ -109,7 +109,7 @@ def test_send_me_a_test_is_what_a_subscriber_gets(smtp):
     alert = publish_alert("Shelter open", translations=["es"], body="<p>Bring ID.</p>")
 
     send_now(alert)
-    assert dispatching.send_test(alert, "es", "moderator@example.org") == ""
+    assert moderator_copy.send_test(alert, "es", "moderator@example.org") == ""
 
     received = smtp.by_recipient()
     [subscribers] = received[reader.email]

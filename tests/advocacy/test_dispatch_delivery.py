@@ -12,7 +12,7 @@ import time
 import pytest
 from django.core.management import call_command
 
-from advocacy import dispatch as dispatching
+from advocacy.dispatching import ledger, preparing, sender
 from advocacy.models import Delivery, Dispatch, Subscriber, SuppressedAddress
 from advocacy.subscriptions import unsubscribe
 from tests.factories.advocacy import ensure_areas, make_subscribers, publish_alert
@@ -102,7 +102,7 @@ def test_each_matching_subscriber_gets_one_message_in_their_language(smtp):
         assert "/unsubscribe/" in list_unsubscribe
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         subscriber = Subscriber.objects.get(email_hash=Subscriber(email=address).email_hash)
-        assert item.message_id == dispatching.message_id(dispatch.pk, subscriber.pk)
+        assert item.message_id == sender.message_id(dispatch.pk, subscriber.pk)
 
 
 def test_a_second_send_changes_nothing_and_an_update_sends_again(smtp, capsys):
@@ -127,13 +127,13 @@ def test_unsubscribing_after_queueing_means_nothing_is_sent(smtp):
     alert = publish_alert("Rally moved")
     # Queue the rows without letting senders start, as a busy worker would.
     dispatch = Dispatch.objects.create(alert=alert, alert_title=alert.title, status="paused")
-    dispatching.prepare(dispatch.pk, sliced=False)
+    preparing.prepare(dispatch.pk, sliced=False)
     assert Delivery.objects.filter(dispatch=dispatch, status="queued").count() == 10
 
     leaving = people[:3]
     for subscriber in leaving:
         unsubscribe(subscriber)
-    dispatching.resume_dispatch(dispatch)
+    ledger.resume_dispatch(dispatch)
     wait_finished(dispatch)
 
     received = set(smtp.recipients())
@@ -146,7 +146,7 @@ def test_451_one_message_in_ten_still_delivers_everything(smtp):
     smtp.temp_fail_every = 10
     people = make_subscribers(40, "flaky")
     alert = publish_alert("Clinic hours")
-    dispatch = dispatching.create_dispatch(alert)
+    dispatch = ledger.create_dispatch(alert)
     # Retries are due after a backoff; beat's sweeper runs in production too.
     wait_finished(dispatch, timeout=120, sweep=True)
 
@@ -163,7 +163,7 @@ def test_550_fails_the_delivery_and_suppresses_the_address(smtp):
     refused = people[:2]
     smtp.refuse = {p.email for p in refused}
     alert = publish_alert("Know your rights night")
-    dispatch = wait_finished(dispatching.create_dispatch(alert))
+    dispatch = wait_finished(ledger.create_dispatch(alert))
 
     assert set(smtp.recipients()) == {p.email for p in people[2:]}
     assert dispatch.failed_count == 2 and dispatch.sent_count == 6
@@ -177,24 +177,24 @@ def test_550_fails_the_delivery_and_suppresses_the_address(smtp):
 
     # A later alert does not go to them.
     smtp.reset()
-    wait_finished(dispatching.create_dispatch(publish_alert("Second alert")))
+    wait_finished(ledger.create_dispatch(publish_alert("Second alert")))
     assert not set(smtp.recipients()) & {p.email for p in refused}
 
 
 def test_pause_and_cancel_stop_sending(smtp):
     make_subscribers(300, "slow")
     alert = publish_alert("Long list")
-    dispatch = dispatching.create_dispatch(alert)
+    dispatch = ledger.create_dispatch(alert)
     wait_for(lambda: len(smtp.received) >= 10, message="sending started")
-    assert dispatching.pause_dispatch(dispatch)
+    assert ledger.pause_dispatch(dispatch)
     time.sleep(1.5)  # chunks in flight finish
     paused_at = len(smtp.received)
     time.sleep(2)
     assert len(smtp.received) == paused_at < 300
 
-    assert dispatching.resume_dispatch(dispatch)
+    assert ledger.resume_dispatch(dispatch)
     wait_for(lambda: len(smtp.received) >= paused_at + 10, message="resumed")
-    assert dispatching.cancel_dispatch(dispatch)
+    assert ledger.cancel_dispatch(dispatch)
     time.sleep(1.5)
     cancelled_at = len(smtp.received)
     time.sleep(2)
@@ -211,7 +211,7 @@ def test_a_server_without_pipelining_gets_every_message_too(smtp):
     smtp.temp_fail_every = 4
     people = make_subscribers(8, "plain")
     dispatch = wait_finished(
-        dispatching.create_dispatch(publish_alert("Plain SMTP")), timeout=120, sweep=True
+        ledger.create_dispatch(publish_alert("Plain SMTP")), timeout=120, sweep=True
     )
     received = smtp.by_recipient()
     assert set(received) == {p.email for p in people}

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 
 import pytest
 
-from advocacy.dispatch import create_dispatch
+from advocacy.dispatching.ledger import create_dispatch
 from tests.factories.advocacy import make_subscribers, publish_alert
 from tests.support.dispatches import wait_finished
 from tests.support.network import free_port

@@ -11,8 +11,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from advocacy import dispatch as dispatching
 from advocacy.digest import queue_weekly_digest
+from advocacy.dispatching import ledger, preparing, sender, upkeep
 from advocacy.models import Delivery, Dispatch, Subscriber
 from tests.factories.advocacy import ensure_areas, make_subscribers, publish_alert
 
@@ -27,8 +27,8 @@ def memory_mail(settings):
 
 def send_now(dispatch):
     """Run preparation and one sender loop in this process."""
-    dispatching.prepare(dispatch.pk, sliced=False)
-    dispatching.run_sender(dispatch.pk, budget=10)
+    preparing.prepare(dispatch.pk, sliced=False)
+    sender.run_sender(dispatch.pk, budget=10)
     dispatch.refresh_from_db()
     return dispatch
 
@@ -42,8 +42,8 @@ def test_two_clicks_at_once_make_exactly_one_dispatch():
     def click():
         barrier.wait()
         try:
-            results.append(dispatching.create_dispatch(alert))
-        except dispatching.AlreadySent as exc:
+            results.append(ledger.create_dispatch(alert))
+        except ledger.AlreadySent as exc:
             results.append(exc)
         finally:
             connection.close()
@@ -63,8 +63,8 @@ def test_publishing_sends_nothing_and_drafts_cannot_be_sent():
     assert not Dispatch.objects.filter(alert=alert).exists()
     alert.live = False
     alert.save()
-    with pytest.raises(dispatching.NotSendable):
-        dispatching.create_dispatch(alert)
+    with pytest.raises(ledger.NotSendable):
+        ledger.create_dispatch(alert)
 
 
 @pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_a_correction_goes_to_exactly_the_people_the_alert_reached(memory_mail):
     for subscriber in reached:
         subscriber.areas.set([areas["brooklyn"]])
     earlier = publish_alert("Raid reported", areas=[areas["brooklyn"]])
-    send_now(dispatching.create_dispatch(earlier))
+    send_now(ledger.create_dispatch(earlier))
     assert len(memory_mail) == 5
 
     newcomer = make_subscribers(1, "later", languages=("en",))[0]
@@ -83,7 +83,7 @@ def test_a_correction_goes_to_exactly_the_people_the_alert_reached(memory_mail):
         "Correction: no raid", follow_up_kind="correction", follow_up_of=earlier
     )
     memory_mail.clear()
-    dispatch = send_now(dispatching.create_dispatch(correction))
+    dispatch = send_now(ledger.create_dispatch(correction))
     assert sorted(m.to[0] for m in memory_mail) == sorted(s.email for s in reached)
     assert dispatch.sent_count == 5
     assert memory_mail[0].subject.startswith("Correction")
@@ -138,7 +138,7 @@ def test_delivery_rows_are_purged_after_retention_keeping_counts(settings):
             Delivery(dispatch=dispatch, subscriber=s, status="sent") for s in people
         )
 
-    assert dispatching.purge_deliveries() == 3
+    assert upkeep.purge_deliveries() == 3
     old.refresh_from_db()
     assert not Delivery.objects.filter(dispatch=old).exists()
     assert (old.total, old.sent_count) == (3, 3) and old.deliveries_purged_at

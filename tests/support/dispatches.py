@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from advocacy.dispatch import requeue_expired
+from advocacy.dispatching.upkeep import requeue_expired
 from advocacy.models import Dispatch
 
 

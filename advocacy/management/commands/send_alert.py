@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from advocacy.dispatch import AlreadySent, NotSendable, create_dispatch
+from advocacy.dispatching.ledger import AlreadySent, NotSendable, create_dispatch
 from advocacy.models import AlertPage
 
 
