@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Locale
 
 from advocacy.dispatching.ledger import enqueue_prepare
-from advocacy.models import AlertPage, Area, Dispatch, Subscriber
+from advocacy.models import AlertPage, Dispatch, Subscriber
 from advocacy.rendering import render_digest
 from know_your_rights.models import GuidePage
 
@@ -74,23 +73,17 @@ class DigestContent:
         self.default_since = dispatch.period_start or (self.until - DIGEST_PERIOD)
         earliest = self.until - LOOKBACK_LIMIT
         default_locale = Locale.get_default()
-        alerts = list(
+        self._candidates = (
             AlertPage.objects.approved()
             .public()
             .filter(locale=default_locale, first_published_at__gt=earliest)
             .filter(first_published_at__lte=self.until)
-            .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=self.until))
-            .prefetch_related("areas", "topics")
-            .order_by("-first_published_at")
+            .unexpired(self.until)
         )
-        self.alerts = [
-            (
-                alert,
-                Area.reach(alert.areas.all()) if alert.areas.all() else None,
-                {t.pk for t in alert.topics.all()} or None,
-            )
-            for alert in alerts
-        ]
+        alerts = self._candidates.prefetch_related("topics").order_by("-first_published_at")
+        self.alerts = [(alert, {t.pk for t in alert.topics.all()} or None) for alert in alerts]
+        # Area id (None: every area) -> ids of the alerts above concerning it.
+        self._concerning: dict[int | None, set[int]] = {}
         self.guides = _updated_guides(earliest, self.until)
         self._areas: dict[int, set[int]] = {}
         self._topics: dict[int, set[int]] = {}
@@ -111,16 +104,28 @@ class DigestContent:
         ).values_list("subscriber_id", "topic_id"):
             self._topics[sub_id].add(topic_id)
 
+    def _alerts_concerning(self, area_id: int | None) -> set[int]:
+        """Ids of this digest's alerts that concern an area (None: any area,
+        for a subscriber who follows every area); one query per area, kept."""
+        if area_id not in self._concerning:
+            if area_id is None:
+                concerned = self._candidates.concerning_any_area()
+            else:
+                concerned = self._candidates.concerning(area_id)
+            self._concerning[area_id] = set(concerned.values_list("pk", flat=True))
+        return self._concerning[area_id]
+
     def selection(self, subscriber) -> tuple[list, list]:
         """(alerts, guides) for one subscriber, in the source language."""
         since = subscriber.last_digest_at or self.default_since
         areas = self._areas.get(subscriber.pk, set())
         topics = self._topics.get(subscriber.pk, set())
+        concerned = set().union(*map(self._alerts_concerning, areas or [None]))
         chosen = []
-        for alert, alert_areas, alert_topics in self.alerts:
+        for alert, alert_topics in self.alerts:
             if alert.first_published_at <= since:
                 continue
-            if alert_areas is not None and areas and not (areas & alert_areas):
+            if alert.pk not in concerned:
                 continue
             if alert_topics is not None and topics and not (topics & alert_topics):
                 continue

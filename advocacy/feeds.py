@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from wagtail.models import Locale
@@ -22,28 +21,20 @@ def alerts_for_feed(language: str, area: Area | None = None) -> list[AlertPage]:
     Only approved alerts (``AlertPage.objects.approved()``): a translation that
     is not approved is left out, and its source language is listed instead.
 
-    With an area: alerts for that area, for an area containing it (Brooklyn
-    for Sunset Park), or for every area.
+    With an area: the alerts concerning it (``AlertPageQuerySet.concerning``:
+    for that area, an area containing it or inside it, or every area).
     """
-    now = timezone.now()
     default = Locale.get_default()
     alerts = (
         AlertPage.objects.approved()
         .public()
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .unexpired()
         .filter(locale__language_code__in={language, default.language_code})
         .select_related("locale")
         .order_by("-first_published_at")
     )
     if area is not None:
-        reach = {area.pk, *(a.pk for a in area.ancestors())}
-        # Areas are synchronised from the source alert; filter on the source's.
-        source_keys = (
-            AlertPage.objects.filter(locale=default)
-            .filter(Q(areas__isnull=True, every_area=True) | Q(areas__in=reach))
-            .values("translation_key")
-        )
-        alerts = alerts.filter(translation_key__in=source_keys)
+        alerts = alerts.concerning(area)
     chosen: dict = {}
     for alert in alerts[: FEED_LENGTH * 2]:
         current = chosen.get(alert.translation_key)

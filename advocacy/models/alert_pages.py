@@ -65,10 +65,8 @@ class AlertIndexPage(Page):
         alerts = (
             AlertPage.objects.child_of(self).approved().public().order_by("-first_published_at")
         )
-        context["alerts"] = alerts.filter(
-            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
-        )
-        context["expired_alerts"] = alerts.filter(expires_at__lte=now)[:20]
+        context["alerts"] = alerts.unexpired(now)
+        context["expired_alerts"] = alerts.expired(now)[:20]
         return context
 
 
