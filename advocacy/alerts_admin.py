@@ -146,6 +146,7 @@ def dispatch_list_view(request):
         {
             "page": page,
             "rows": [(d, progress(d)) for d in page.object_list],
+            "headings": [_("Dispatch"), _("Created"), _("Queue"), _("Progress")],
             "progress_url": reverse("advocacy_dispatch_progress"),
         },
     )

@@ -60,6 +60,7 @@ def alert_list_view(request):
         .order_by("locale__language_code")
     ):
         live_languages.setdefault(key, []).append(code)
+    moderator = is_moderator(request.user)
     return TemplateResponse(
         request,
         "advocacy/admin/alert_list.html",
@@ -73,6 +74,14 @@ def alert_list_view(request):
                 (alert, status_of(alert), live_languages.get(alert.translation_key, []))
                 for alert in page.object_list
             ],
-            "is_moderator": is_moderator(request.user),
+            "is_moderator": moderator,
+            "headings": [
+                _("Alert"),
+                _("Urgency"),
+                _("Status"),
+                _("Live translations"),
+                _("Last change"),
+                *([""] if moderator else []),  # the "Send…" links
+            ],
         },
     )
