@@ -25,9 +25,13 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from wagtail.models import Locale, PageViewRestriction, Site
+from wagtail_localize.models import TranslationLog
 
+from advocacy.models import Area, Topic
 from cms import page_cache
 from core.languages import negotiate
+from know_your_rights.models import PolicySource, TranslationApproval
 
 API_GENERATION_KEY = "api-cache:generation"
 CACHED_PREFIX = "/api/v1/"
@@ -130,12 +134,6 @@ def _bump_for(sender, **kwargs) -> None:
 
 @functools.cache
 def _watched_models() -> tuple:
-    from wagtail.models import Locale, PageViewRestriction, Site
-    from wagtail_localize.models import TranslationLog
-
-    from advocacy.models import Area, Topic
-    from know_your_rights.models import PolicySource, TranslationApproval
-
     return (
         Area,
         Topic,
