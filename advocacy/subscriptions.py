@@ -228,7 +228,7 @@ def send_subscription_mail(subscriber: Subscriber, kind: str, language: str, con
     message = build_email(subscriber, subject, text, html, connection=connection)
     try:
         message.send()
-    except Exception as exc:  # SMTP and socket errors of every kind
+    except Exception as exc:  # noqa: BLE001 - any SMTP, socket or header error: reported as not sent
         logger.warning(
             "subscription mail failed for subscriber %s: %s", subscriber.pk, type(exc).__name__
         )

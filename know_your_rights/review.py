@@ -26,6 +26,7 @@ import json
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Max
@@ -66,7 +67,7 @@ def content_fields(model) -> tuple[models.Field, ...]:
     for declared in get_translatable_fields(model):
         try:
             field = model._meta.get_field(declared.field_name)
-        except Exception:  # a declared name that is not a field (e.g. a child relation)
+        except FieldDoesNotExist:  # a declared name that is not a field (e.g. a child relation)
             continue
         if field.concrete and not field.many_to_many:
             fields.append(field)
