@@ -12,17 +12,26 @@ both generations in one read) and never reaches the view.
 
 A view may shorten the life of its answer by setting ``api_cache_seconds``
 on the response (alerts do: an answer must not outlive the next expiry).
+
+Answers are kept gzip-compressed, as the page cache keeps pages, and sent as
+they are to clients that accept gzip (``Vary: Accept-Encoding``), so a hit
+costs no compression and a reader's app on mobile data gets a fraction of the
+bytes. The two encodings are two representations with two ETags (the plain
+one, and the same with ``-gzip``), so a conditional GET matches only the
+representation the client holds.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 from wagtail.models import Locale, PageViewRestriction, Site
@@ -68,7 +77,21 @@ def _key(request) -> str:
 
 
 def etag_for(content: bytes) -> str:
+    """The strong ETag of an uncompressed answer."""
     return '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+
+
+def _accepts_gzip(request) -> bool:
+    return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+
+
+def _representation(request, compressed: bytes, etag: str) -> tuple[HttpResponse, str]:
+    """The answer in the encoding the client accepts, with that encoding's ETag."""
+    if _accepts_gzip(request):
+        response = HttpResponse(compressed)
+        response["Content-Encoding"] = "gzip"
+        return response, etag[:-1] + '-gzip"'
+    return HttpResponse(gzip.decompress(compressed)), etag
 
 
 class APICacheMiddleware:
@@ -88,14 +111,12 @@ class APICacheMiddleware:
         )
         stored = found.get(key)
         if stored is not None and stored[0] == generations:
-            from django.http import HttpResponse
-
-            _generations, headers, content, etag, last_modified = stored
-            response = HttpResponse(content)
+            _generations, headers, compressed, etag, last_modified = stored
+            response, etag = _representation(request, compressed, etag)
             for name, value in headers:
                 response[name] = value
             # A hit skips CommonMiddleware, which would otherwise set it.
-            response["Content-Length"] = str(len(content))
+            response["Content-Length"] = str(len(response.content))
             response["X-Cache"] = "hit"
             return self._finish(request, response, etag, last_modified)
         response = self.get_response(request)
@@ -103,22 +124,30 @@ class APICacheMiddleware:
             return response
         etag = etag_for(response.content)
         last_modified = int(time.time())
-        self._decorate(response, etag, last_modified)
+        # mtime=0: the same answer compresses to the same bytes in every process.
+        compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+        headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
         timeout = getattr(response, "api_cache_seconds", None)
         timeout = settings.API_CACHE_SECONDS if timeout is None else timeout
         if timeout > 0:
-            headers = [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)]
-            entry = (generations, headers, response.content, etag, last_modified)
-            cache.set(key, entry, timeout)
-        response["X-Cache"] = "miss"
-        return self._finish(request, response, etag, last_modified)
+            cache.set(key, (generations, headers, compressed, etag, last_modified), timeout)
+        # A miss is sent as a hit would be, so both encodings behave the same.
+        sent, etag = _representation(request, compressed, etag)
+        for name, value in headers:
+            sent[name] = value
+        for name, value in response.items():
+            if name not in sent and name.lower() not in ("content-length", "content-encoding"):
+                sent[name] = value
+        sent["Content-Length"] = str(len(sent.content))
+        sent["X-Cache"] = "miss"
+        return self._finish(request, sent, etag, last_modified)
 
     @staticmethod
     def _decorate(response, etag: str, last_modified: int) -> None:
         response["ETag"] = etag
         response["Last-Modified"] = http_date(last_modified)
         response["Cache-Control"] = f"public, max-age={settings.PUBLIC_MAX_AGE}"
-        patch_vary_headers(response, ("Accept-Language",))
+        patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
 
     def _finish(self, request, response, etag: str, last_modified: int):
         self._decorate(response, etag, last_modified)

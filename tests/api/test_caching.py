@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+
 import pytest
 
 from tests.factories.advocacy import ensure_areas
@@ -85,3 +88,40 @@ def test_cross_origin_gets_only_from_listed_origins(client, settings):
     assert "POST" not in preflight.get("Access-Control-Allow-Methods", "")
     site = client.get("/en/", HTTP_ORIGIN="https://radio.example")
     assert "Access-Control-Allow-Origin" not in site
+
+
+def test_answers_are_gzipped_for_clients_that_accept_it(client):
+    make_guide("your-idnyc", "Your IDNYC")
+    plain = client.get("/api/v1/guides/", {"lang": "es"})
+    assert plain.status_code == 200 and "Content-Encoding" not in plain
+    assert plain.json()["results"][0]["slug"] == "your-idnyc"
+    assert "Accept-Encoding" in plain["Vary"]
+
+    zipped = client.get("/api/v1/guides/", {"lang": "es"}, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert zipped["X-Cache"] == "hit"
+    assert zipped["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in zipped["Vary"] and "Accept-Language" in zipped["Vary"]
+    assert int(zipped["Content-Length"]) == len(zipped.content) < len(plain.content)
+    assert gzip.decompress(zipped.content) == plain.content
+
+    # Two representations, two ETags: each revalidates only itself.
+    assert zipped["ETag"] != plain["ETag"]
+    again = client.get(
+        "/api/v1/guides/",
+        {"lang": "es"},
+        HTTP_ACCEPT_ENCODING="gzip",
+        HTTP_IF_NONE_MATCH=zipped["ETag"],
+    )
+    assert again.status_code == 304
+    other = client.get("/api/v1/guides/", {"lang": "es"}, HTTP_IF_NONE_MATCH=zipped["ETag"])
+    assert other.status_code == 200 and other.content == plain.content
+
+
+def test_a_first_read_is_gzipped_too(client):
+    make_guide("your-idnyc", "Your IDNYC")
+    first = client.get("/api/v1/guides/", {"lang": "es"}, HTTP_ACCEPT_ENCODING="gzip")
+    assert first["X-Cache"] == "miss" and first["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(first.content))["results"][0]["slug"] == "your-idnyc"
+    plain = client.get("/api/v1/guides/", {"lang": "es"})
+    assert plain["X-Cache"] == "hit" and "Content-Encoding" not in plain
+    assert plain.json() == json.loads(gzip.decompress(first.content))
