@@ -8,10 +8,13 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from advocacy.models import Area, Topic
+from advocacy.seed import load_areas_and_topics
 from cms import page_cache
 from tests.factories.site import SiteTree, build_site_tree
 from tests.support.auth import sign_in_verified
 from tests.support.processes import WorkerProcess, purge_queues
+from tests.support.smtp import start_mail_server, start_mail_worker
 
 
 @pytest.fixture
@@ -29,6 +32,34 @@ def site_tree(db) -> SiteTree:
     missing (a flushed database has none); guide indexes on demand through
     `site_tree.guide_index(code)`. Page factories build on the same tree."""
     return build_site_tree()
+
+
+@pytest.fixture(scope="module")
+def signup_mail_server():
+    """aiosmtpd that can be slowed (tests.support.smtp.SlowableHandler), for a module."""
+    server = start_mail_server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def signup_mail_worker(django_db_setup, django_db_blocker, signup_mail_server):
+    """A real worker sending to `signup_mail_server`, for a module."""
+    with django_db_blocker.unblock():
+        worker = start_mail_worker(signup_mail_server)
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def signup_smtp(signup_mail_server, signup_mail_worker, transactional_db):
+    """Sign-up mail as in production: sent by a real worker to a real SMTP server
+    (this process's own mail stays in memory). The areas and topics are loaded,
+    since a transactional test starts with empty tables. Yields the server's handler."""
+    signup_mail_server.handler.reset()
+    load_areas_and_topics(Area, Topic)
+    yield signup_mail_server.handler
+    signup_mail_server.handler.release.set()
 
 
 @pytest.fixture

@@ -11,10 +11,19 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.core import mail
+from wagtail.models import Locale
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
+from advocacy.audience import matching_subscribers
 from advocacy.models import AlertIndexPage, AlertPage
-from tests.factories.advocacy import ensure_areas
+from know_your_rights.models import Hotline
+from tests.factories.advocacy import (
+    alert_approval_workflow,
+    ensure_areas,
+    make_subscribers,
+    publish_alert,
+)
 from tests.support.auth import sign_in_verified
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +106,6 @@ def test_an_alert_with_no_area_needs_an_explicit_every_area(client, editor, aler
 
 
 def test_every_area_means_everyone_and_no_choice_means_nobody(alert_index):
-    from advocacy.audience import matching_subscribers
-    from tests.factories.advocacy import make_subscribers, publish_alert
 
     make_subscribers(3, "reader", languages=("en",))
     everyone = publish_alert("Citywide", every_area=True)
@@ -147,7 +154,6 @@ def test_moderators_find_alerts_and_dispatches_in_the_menu(client, alert_index):
 
 
 def test_the_alert_list_shows_alerts_and_their_state(client, editor, alert_index):
-    from tests.factories.advocacy import publish_alert
 
     publish_alert("Shelter open on 4th Avenue", translations=["es"])
     page = client.get("/admin/alerts/").content.decode()
@@ -162,7 +168,6 @@ def test_the_alert_list_shows_alerts_and_their_state(client, editor, alert_index
 
 @pytest.fixture
 def outbox(settings):
-    from django.core import mail
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
@@ -171,7 +176,6 @@ def outbox(settings):
 
 @pytest.fixture
 def moderators(alert_index):
-    from tests.factories.advocacy import alert_approval_workflow
 
     alert_approval_workflow()
     return [member("mona", "Moderators"), member("moritz", "Moderators")]
@@ -253,9 +257,6 @@ def test_the_users_list_shows_each_persons_group(client, admin_user, alert_index
 
 
 def test_translating_into_two_languages_opens_the_first_translation(client, editor, alert_index):
-    from wagtail.models import Locale
-
-    from tests.factories.advocacy import publish_alert
 
     alert = publish_alert("Shelter open")
     spanish = Locale.objects.get(language_code="es")
@@ -274,9 +275,6 @@ def test_translating_into_two_languages_opens_the_first_translation(client, edit
 def test_translating_a_snippet_into_two_languages_opens_the_first_translation(
     client, editor, alert_index
 ):
-    from wagtail.models import Locale
-
-    from know_your_rights.models import Hotline
 
     hotline = Hotline.objects.create(name="Help line", phone="212-555-0101")
     spanish = Locale.objects.get(language_code="es")

@@ -16,15 +16,12 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
-from advocacy.seed import load_areas_and_topics
+from advocacy.models import Subscriber, SuppressedAddress
 from advocacy.tokens import UNSUBSCRIBE, make_token
 from tests.factories.advocacy import make_subscriber
 from tests.support.smtp import (
     mails_to,
     send_own_mail_to,
-    start_mail_server,
-    start_mail_worker,
     text_of,
 )
 from tests.support.waiting import wait_for
@@ -107,30 +104,6 @@ def test_the_request_queues_the_sign_up_for_after_its_commit(
 # --- Through the worker ----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def smtp_server():
-    server = start_mail_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_worker(django_db_setup, django_db_blocker, smtp_server):
-    with django_db_blocker.unblock():
-        worker = start_mail_worker(smtp_server)
-    yield worker
-    worker.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server, mail_worker, transactional_db):
-    """The mail server; only the worker sends to it (this process's mail stays in memory)."""
-    smtp_server.handler.reset()
-    load_areas_and_topics(Area, Topic)  # a transactional test starts with empty tables
-    yield smtp_server.handler
-    smtp_server.handler.release.set()
-
-
 def confirm_path(received) -> str:
     match = re.search(r"https?://[^/\s]+(/\S+/subscribe/confirm/\S+/)", text_of(received))
     assert match, text_of(received)
@@ -138,10 +111,10 @@ def confirm_path(received) -> str:
 
 
 @pytest.mark.worker
-def test_the_worker_mails_a_new_address_a_confirmation_in_its_language(smtp):
+def test_the_worker_mails_a_new_address_a_confirmation_in_its_language(signup_smtp):
     response = Client().post("/en/subscribe/", {**FORM, "language": "ar"})
     assert response.status_code == 200
-    [received] = mails_to(smtp, "lucia@example.org")
+    [received] = mails_to(signup_smtp, "lucia@example.org")
     html = received.message.get_body(preferencelist=("html",)).get_content()
     assert 'lang="ar"' in html and 'dir="rtl"' in html
     assert "/ar/subscribe/confirm/" in text_of(received)
@@ -155,7 +128,7 @@ def test_the_worker_mails_a_new_address_a_confirmation_in_its_language(smtp):
 
 
 @pytest.mark.worker
-def test_new_pending_and_active_addresses_get_the_same_answer_and_the_right_mail(smtp):
+def test_new_pending_and_active_addresses_get_the_same_answer_and_the_right_mail(signup_smtp):
     make_subscriber("active@example.org")
     make_subscriber("pending@example.org", status=Subscriber.Status.PENDING)
     client = Client()
@@ -164,9 +137,9 @@ def test_new_pending_and_active_addresses_get_the_same_answer_and_the_right_mail
         for address in ("new@example.org", "pending@example.org", "ACTIVE@example.org")
     ]
     assert answers[0] == answers[1] == answers[2]
-    assert "/subscribe/confirm/" in text_of(mails_to(smtp, "new@example.org")[0])
-    assert "/subscribe/confirm/" in text_of(mails_to(smtp, "pending@example.org")[0])
-    to_active = text_of(mails_to(smtp, "active@example.org")[0])
+    assert "/subscribe/confirm/" in text_of(mails_to(signup_smtp, "new@example.org")[0])
+    assert "/subscribe/confirm/" in text_of(mails_to(signup_smtp, "pending@example.org")[0])
+    to_active = text_of(mails_to(signup_smtp, "active@example.org")[0])
     assert "/subscribe/confirm/" not in to_active
     assert "/preferences/" in to_active
     # A stranger's form changed nothing of the active subscription.
@@ -174,50 +147,50 @@ def test_new_pending_and_active_addresses_get_the_same_answer_and_the_right_mail
 
 
 @pytest.mark.worker
-def test_a_slow_mail_server_does_not_hold_up_the_sign_up(smtp, smtp_server, settings):
+def test_a_slow_mail_server_does_not_hold_up_the_sign_up(signup_smtp, signup_mail_server, settings):
     # Were the web process to send the mail itself, it would wait on the same server.
-    send_own_mail_to(settings, smtp_server)
-    smtp.slow = True
+    send_own_mail_to(settings, signup_mail_server)
+    signup_smtp.slow = True
     response = Client().post("/es/subscribe/", {**FORM, "email": "patient@example.org"})
     assert response.status_code == 200
     # The reader has the answer while the mail is still with the mail server.
-    assert smtp.recipients() == [], "the answer waited for the mail server"
-    wait_for(lambda: smtp.held == 1, 60, message="the worker reached the mail server")
-    smtp.release.set()
-    [received] = mails_to(smtp, "patient@example.org")
+    assert signup_smtp.recipients() == [], "the answer waited for the mail server"
+    wait_for(lambda: signup_smtp.held == 1, 60, message="the worker reached the mail server")
+    signup_smtp.release.set()
+    [received] = mails_to(signup_smtp, "patient@example.org")
     assert "/es/subscribe/confirm/" in text_of(received)
 
 
 @pytest.mark.worker
-def test_the_honeypot_gets_the_usual_answer_and_nothing_is_sent(smtp):
+def test_the_honeypot_gets_the_usual_answer_and_nothing_is_sent(signup_smtp):
     client = Client()
     trapped = client.post("/es/subscribe/", {**FORM, "email": "bot@example.org", "website": "x"})
     normal = client.post("/es/subscribe/", {**FORM, "email": "real@example.org"})
     assert answer(trapped)[:2] == answer(normal)[:2]
-    mails_to(smtp, "real@example.org")
-    assert "bot@example.org" not in smtp.by_recipient()
+    mails_to(signup_smtp, "real@example.org")
+    assert "bot@example.org" not in signup_smtp.by_recipient()
     assert not Subscriber.objects.for_email("bot@example.org").exists()
 
 
 @pytest.mark.worker
-def test_one_address_gets_at_most_three_mails_an_hour(smtp):
+def test_one_address_gets_at_most_three_mails_an_hour(signup_smtp):
     client = Client()
     for number in range(5):
         response = client.post("/es/subscribe/", FORM, REMOTE_ADDR=f"192.0.2.{number + 1}")
         assert response.status_code == 200
-    mails_to(smtp, "lucia@example.org", 3)
+    mails_to(signup_smtp, "lucia@example.org", 3)
     # A later sign-up of another address is delivered, so the worker is past
     # the first five: the address got three, not more.
     client.post("/es/subscribe/", {**FORM, "email": "later@example.org"})
-    mails_to(smtp, "later@example.org")
-    assert len(smtp.by_recipient()["lucia@example.org"]) == 3
+    mails_to(signup_smtp, "later@example.org")
+    assert len(signup_smtp.by_recipient()["lucia@example.org"]) == 3
 
 
 @pytest.mark.worker
-def test_a_confirmation_link_from_the_mail_works_once(smtp):
+def test_a_confirmation_link_from_the_mail_works_once(signup_smtp):
     client = Client()
     client.post("/es/subscribe/", FORM)
-    path = confirm_path(mails_to(smtp, "lucia@example.org")[0])
+    path = confirm_path(mails_to(signup_smtp, "lucia@example.org")[0])
     assert path.startswith("/es/subscribe/confirm/")
 
     first = client.post(path)
@@ -246,7 +219,7 @@ def test_a_confirmation_link_from_the_mail_works_once(smtp):
 
 
 @pytest.mark.worker
-def test_people_who_left_are_not_mailed_again_without_a_new_confirmation(smtp):
+def test_people_who_left_are_not_mailed_again_without_a_new_confirmation(signup_smtp):
     subscriber = make_subscriber("ana@example.org")
     client = Client()
     client.post(f"/unsubscribe/{make_token(subscriber, UNSUBSCRIBE)}/")
@@ -254,7 +227,7 @@ def test_people_who_left_are_not_mailed_again_without_a_new_confirmation(smtp):
 
     # Signing up again is a new opt-in: pending, and still suppressed, until confirmed.
     client.post("/es/subscribe/", {**FORM, "email": "ana@example.org"})
-    [received] = mails_to(smtp, "ana@example.org")
+    [received] = mails_to(signup_smtp, "ana@example.org")
     again = Subscriber.objects.get()
     assert again.status == Subscriber.Status.PENDING
     assert SuppressedAddress.objects.filter(email_hash=again.email_hash).exists()

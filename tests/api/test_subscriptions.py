@@ -10,11 +10,10 @@ from django.core import signing
 from django.test import override_settings
 from rest_framework.settings import api_settings
 
-from advocacy.models import Area, Subscriber, SuppressedAddress, Topic
-from advocacy.seed import load_areas_and_topics
+from advocacy.models import Subscriber, SuppressedAddress
 from advocacy.tokens import CONFIRM, MANAGE, make_token
 from tests.factories.advocacy import ensure_areas, make_subscriber
-from tests.support.smtp import mails_to, start_mail_server, start_mail_worker, text_of
+from tests.support.smtp import mails_to, text_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,43 +26,20 @@ def post(client, url, data, **extra):
     return client.post(url, json.dumps(data), content_type="application/json", **extra)
 
 
-@pytest.fixture(scope="module")
-def smtp_server():
-    server = start_mail_server()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def mail_worker(django_db_setup, django_db_blocker, smtp_server):
-    with django_db_blocker.unblock():
-        worker = start_mail_worker(smtp_server)
-    yield worker
-    worker.stop()
-
-
-@pytest.fixture
-def smtp(smtp_server, mail_worker, transactional_db):
-    """Mail as in production: sent by a real worker to a real SMTP server."""
-    smtp_server.handler.reset()
-    load_areas_and_topics(Area, Topic)  # a transactional test starts with empty tables
-    return smtp_server.handler
-
-
 def confirm_token_from(received) -> str:
     return re.search(r"/subscribe/confirm/([^/\s]+)/", text_of(received)).group(1)
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_partner_subscribes_confirms_changes_and_leaves(client, smtp):
+def test_a_partner_subscribes_confirms_changes_and_leaves(client, signup_smtp):
     response = post(
         client,
         SUBSCRIBE,
         {"email": "Ana@Example.org", "language": "es", "areas": ["sunset-park"], "digest": True},
     )
     assert response.status_code == 202 and response["Cache-Control"] == "no-store"
-    [received] = mails_to(smtp, "ana@example.org")
+    [received] = mails_to(signup_smtp, "ana@example.org")
     subscriber = Subscriber.objects.for_email("ana@example.org").get()
     assert subscriber.status == Subscriber.Status.PENDING and subscriber.wants_digest
 
