@@ -37,6 +37,10 @@ from advocacy.dispatching import ledger, moderator_copy
 from advocacy.models import AlertPage, Delivery, Dispatch
 from core.roles import is_moderator
 
+# The detail page lists this many failures at most (a dispatch to a stale
+# list can fail thousands of times; the counts say how many there are).
+FAILURES_SHOWN = 500
+
 
 def _require_moderator(request) -> None:
     if not is_moderator(request.user):
@@ -58,6 +62,24 @@ def progress(dispatch: Dispatch) -> dict:
         "done": done,
         "percent": round(100 * done / dispatch.total) if dispatch.total else 0,
     }
+
+
+def failures(dispatch: Dispatch) -> list[dict]:
+    """The dispatch's failed deliveries (the first FAILURES_SHOWN) and why each failed."""
+    rows = (
+        Delivery.objects.filter(dispatch=dispatch, status=Delivery.Status.FAILED)
+        .order_by("pk")
+        .values("pk", "attempts", "last_error", "language")[:FAILURES_SHOWN]
+    )
+    return [
+        {
+            "delivery": row["pk"],
+            "language": row["language"],
+            "attempts": row["attempts"],
+            "reason": row["last_error"],
+        }
+        for row in rows
+    ]
 
 
 def alert_send_view(request, page_id: int):
@@ -156,11 +178,6 @@ def dispatch_detail_view(request, dispatch_id: int):
     """One dispatch: progress, controls and each failure's reason."""
     _require_moderator(request)
     dispatch = get_object_or_404(Dispatch.objects.select_related("alert"), pk=dispatch_id)
-    failures = (
-        Delivery.objects.filter(dispatch=dispatch, status=Delivery.Status.FAILED)
-        .order_by("pk")
-        .values("pk", "attempts", "last_error", "language")[:500]
-    )
     retrying = Delivery.objects.filter(
         dispatch=dispatch, status=Delivery.Status.QUEUED, attempts__gt=0
     ).count()
@@ -170,7 +187,7 @@ def dispatch_detail_view(request, dispatch_id: int):
         {
             "dispatch": dispatch,
             "progress": progress(dispatch),
-            "failures": failures,
+            "failures": failures(dispatch),
             "retrying": retrying,
             "progress_url": reverse("advocacy_dispatch_progress"),
         },
@@ -198,13 +215,17 @@ def dispatch_control_view(request, dispatch_id: int, action: str):
 
 
 def dispatch_progress_json(request):
-    """Progress of the dispatches named in ``?ids=1,2,3`` (at most 100)."""
+    """Progress of the dispatches named in ``?ids=1,2,3`` (at most 100), and
+    with ``&failures=<id>`` that dispatch's failures, for its detail page."""
     _require_moderator(request)
     ids = [int(i) for i in request.GET.get("ids", "").split(",") if i.strip().isdigit()][:100]
-    return JsonResponse(
-        {"dispatches": [progress(d) for d in Dispatch.objects.filter(pk__in=ids)]},
-        headers={"Cache-Control": "no-store"},
-    )
+    payload = {"dispatches": [progress(d) for d in Dispatch.objects.filter(pk__in=ids)]}
+    failures_of = request.GET.get("failures", "")
+    if failures_of.isdigit():
+        dispatch = Dispatch.objects.filter(pk=int(failures_of)).first()
+        if dispatch is not None:
+            payload["failures"] = {str(dispatch.pk): failures(dispatch)}
+    return JsonResponse(payload, headers={"Cache-Control": "no-store"})
 
 
 def admin_urls():

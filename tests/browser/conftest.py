@@ -263,15 +263,19 @@ def admin_context(browser, live_site):
 
 
 @pytest.fixture(scope="module")
-def editorial_site():
+def editorial_site(request):
     """A site of the module's own for the editorial journey (tests.browser.editorial):
     a copy of the seeded database, gunicorn, a Celery worker, and every mail
-    sent through SMTP to an aiosmtpd server in this process."""
+    sent through SMTP to an aiosmtpd server in this process.
+
+    A module may set ``SITE_SETTINGS`` (environment variables, e.g.
+    ``{"ALERT_CHUNK_SIZE": "4"}``) for its site's server and worker."""
     global _build
     if _build is None:
         _build = SiteBuild()
     _build.wait()
-    site, stop = start_editorial_site(_build.database_url, free_port())
+    site_settings = getattr(request.module, "SITE_SETTINGS", {})
+    site, stop = start_editorial_site(_build.database_url, free_port(), **site_settings)
     try:
         yield site
     finally:

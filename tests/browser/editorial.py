@@ -131,9 +131,12 @@ class EditorialSite:
             process.wait()
 
 
-def start_editorial_site(database_url: str, port: int) -> tuple[EditorialSite, callable]:
+def start_editorial_site(
+    database_url: str, port: int, **site_settings: str
+) -> tuple[EditorialSite, callable]:
     """Copy the seeded database and start SMTP, gunicorn and a worker on it.
 
+    ``site_settings`` are extra environment variables for both processes.
     Returns the site and a function that stops everything and removes the copy.
     """
     var_dir = Path(tempfile.mkdtemp(prefix="faro-editorial-", dir=ROOT / "var" / "test"))
@@ -153,6 +156,7 @@ def start_editorial_site(database_url: str, port: int) -> tuple[EditorialSite, c
             EMAIL_URL=smtp.url,
             SITE_URL=url,
             ALLOWED_HOSTS="127.0.0.1,localhost",
+            **site_settings,
         )
         site = EditorialSite(url=url, env=env, var_dir=var_dir, smtp=smtp)
         site.start(
