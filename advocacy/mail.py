@@ -1,8 +1,8 @@
 """The one place every Faro email to a subscriber is built.
 
 Alerts, digests, confirmations and "you are already subscribed" notes all go
-through ``build_email`` so each carries the same list headers and none can be
-used for header injection.
+through ``build_email`` so each carries the same list headers (List-Id,
+List-Unsubscribe) and none can be used for header injection.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ def _check(name: str, value: str) -> str:
 def message_domain() -> str:
     """The domain used in generated Message-IDs: the host of SITE_URL."""
     return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def list_id() -> str:
+    """The List-Id header of every email to subscribers (RFC 2919): the
+    ``LIST_ID`` setting, else ``Faro alerts <alerts.HOST>`` with SITE_URL's
+    host, so mail clients can file and filter Faro's mail as one list."""
+    return settings.LIST_ID or f"Faro alerts <alerts.{message_domain()}>"
 
 
 def build_email(
@@ -60,8 +67,9 @@ def build_email(
     - ``headers``: extra headers (added after the list headers; may not
       override them).
 
-    Always adds ``List-Unsubscribe: <{SITE_URL}/unsubscribe/<token>/>`` (RFC
-    2369 angle brackets), ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``
+    Always adds ``List-Id`` (``list_id()``, RFC 2919),
+    ``List-Unsubscribe: <{SITE_URL}/unsubscribe/<token>/>`` (RFC 2369 angle
+    brackets), ``List-Unsubscribe-Post: List-Unsubscribe=One-Click``
     (RFC 8058) and ``Message-ID``.
 
     Raises ``HeaderInjectionError`` (nothing is built, so nothing can be
@@ -78,6 +86,7 @@ def build_email(
         message_id = f"<{message_id}>"
     all_headers = {
         "Message-ID": message_id,
+        "List-Id": _check("List-Id", list_id()),
         "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }

@@ -117,6 +117,7 @@ CACHES = {"default": redis_cache_config(env("REDIS_URL"))}
 
 vars().update(email_config(env("EMAIL_URL")))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
+LIST_ID = env("LIST_ID")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -43,6 +43,10 @@ env = environ.Env(
     REDIS_URL=(str, ""),
     EMAIL_URL=(str, f"outbox://{VAR_DIR / 'outbox'}"),
     DEFAULT_FROM_EMAIL=(str, "Faro <alerts@localhost>"),
+    # The List-Id header (RFC 2919) of every email to subscribers, such as
+    # "El Grito alerts <alerts.elgrito.org>"; empty: "Faro alerts
+    # <alerts.HOST>" with SITE_URL's host (advocacy.mail.list_id).
+    LIST_ID=(str, ""),
     FIELD_ENCRYPTION_KEYS=(list, []),
     SUBSCRIBER_HASH_KEY=(str, ""),
     QUICK_EXIT_URL=(str, "https://www.google.com/search?q=weather"),
