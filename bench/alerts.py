@@ -6,13 +6,19 @@ first; never restarted), Postfix's ``smtp-sink`` as the mail server, and real
 Celery workers started here with production settings: one for the
 ``default`` queue and one for ``urgent``, as docker-compose runs them.
 
+Everything is counted where mail arrives: ``smtp-sink -c`` reports each
+message it receives (bench/smtp_sink.py), and the urgent worker sends to a
+sink of its own so its arrivals are told apart.
+
 Prints:
 - messages per second for one standard alert to 25,000 and then 100,000
-  subscribers in three languages (en, es, ar) with a live translation each;
+  subscribers in three languages (en, es, ar) with a live translation each,
+  from pressing Send to the last message arriving at the sink (which must
+  receive exactly one message per subscriber);
 - peak worker memory (RSS of every worker process, sampled) for both runs,
   to show it does not grow with the list;
-- seconds from "Send" to the first urgent message delivered while a
-  100,000-subscriber digest is being sent on the default queue.
+- seconds from "Send" to the first urgent message arriving at its sink while
+  a 100,000-subscriber digest is being sent on the default queue.
 
 Run: ``make bench`` (all benchmarks) or ``.venv/bin/python -m bench.alerts``.
 Bounded: every wait has a deadline; the whole run takes a few minutes.
@@ -23,15 +29,15 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from bench.support import PYTHON, ROOT, free_port, manage
+from bench.processes import MemorySampler, start_worker, stop
+from bench.smtp_sink import Sink
+from bench.support import ROOT, manage
 
 DATABASE = "faro_bench_alerts"
 REDIS = "redis://127.0.0.1:6379"
@@ -42,7 +48,8 @@ DEFAULT_CONCURRENCY = 4
 SENDERS = 4
 
 
-def bench_env(var_dir: Path, smtp_port: int) -> dict:
+def bench_env(var_dir: Path, email_url: str) -> dict:
+    """Production settings for this machine, sending to `email_url`."""
     from cryptography.fernet import Fernet
 
     env = dict(os.environ)
@@ -55,7 +62,7 @@ def bench_env(var_dir: Path, smtp_port: int) -> dict:
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
             "CELERY_BROKER_URL": f"{REDIS}/{BROKER_DB}",
             "REDIS_URL": f"{REDIS}/{CACHE_DB}",
-            "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
+            "EMAIL_URL": email_url,
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "SUBSCRIBER_HASH_KEY": "bench-subscriber-hash-key-0123456789abcdef",
             "FARO_VAR_DIR": str(var_dir),
@@ -65,106 +72,6 @@ def bench_env(var_dir: Path, smtp_port: int) -> dict:
         }
     )
     return env
-
-
-# --- Processes -------------------------------------------------------------------
-
-
-def rss_kib(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status") as status:
-            for line in status:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
-
-
-def process_tree(pid: int) -> list[int]:
-    """pid and its descendants (from /proc)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as stat:
-                parent = int(stat.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-        children.setdefault(parent, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, ()))
-    return found
-
-
-class MemorySampler(threading.Thread):
-    """Samples the RSS of every process of the given workers twice a second."""
-
-    def __init__(self, pids: list[int]):
-        super().__init__(daemon=True)
-        self.pids = pids
-        self.peak_process = 0
-        self.peak_total = 0
-        self.running = True
-
-    def run(self):
-        while self.running:
-            sizes = [rss_kib(p) for root in self.pids for p in process_tree(root)]
-            if sizes:
-                self.peak_process = max(self.peak_process, max(sizes))
-                self.peak_total = max(self.peak_total, sum(sizes))
-            time.sleep(0.5)
-
-    def stop(self) -> dict:
-        self.running = False
-        self.join(timeout=5)
-        return {
-            "peak_process_mib": round(self.peak_process / 1024, 1),
-            "peak_total_mib": round(self.peak_total / 1024, 1),
-        }
-
-
-def start_worker(env: dict, queue: str, concurrency: int, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "celery",
-            "-A",
-            "cms",
-            "worker",
-            "--queues",
-            queue,
-            "--concurrency",
-            str(concurrency),
-            "--loglevel",
-            "WARNING",
-            "--hostname",
-            f"{queue}@bench",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 # --- Work done inside Django (this process, after setup) ------------------------------
@@ -245,42 +152,51 @@ def wait_until(predicate, timeout: float, what: str, interval: float = 0.05):
     raise TimeoutError(f"bench: timed out waiting for {what}")
 
 
-def timed_send(alert, expected: int, workers: list[int]) -> dict:
-    """Send ``alert``; measure messages/second and peak worker memory."""
+def timed_send(alert, expected: int, workers: list[int], sink: Sink) -> dict:
+    """Send ``alert``; messages per second as counted at the sink, and peak worker memory.
+
+    The clock stops when the last message arrives at the sink. Afterwards the
+    sink must have received exactly ``expected`` messages (none lost, none
+    sent twice) and the ledger must agree.
+    """
     from advocacy.dispatching.ledger import create_dispatch
     from advocacy.models import Dispatch
 
+    before = sink.received
     sampler = MemorySampler(workers)
     sampler.start()
     started = time.monotonic()
     dispatch = create_dispatch(alert)
-
-    def finished():
-        current = Dispatch.objects.get(pk=dispatch.pk)
-        return current if current.status == "finished" else None
-
-    done = wait_until(
-        finished, timeout=expected / 100 + 120, what="the alert to finish", interval=0.2
-    )
-    elapsed = time.monotonic() - started
+    last_arrival = sink.wait_for(before + expected, timeout=expected / 100 + 120)
     memory = sampler.stop()
-    if done.sent_count != expected:
+    done = wait_until(
+        lambda: Dispatch.objects.filter(pk=dispatch.pk, status="finished").first(),
+        timeout=60,
+        what="the alert to finish",
+        interval=0.2,
+    )
+    time.sleep(1)  # a message sent twice would arrive after the last one expected
+    arrived = sink.received - before
+    if arrived != expected or done.sent_count != expected:
         raise RuntimeError(
-            f"bench: sent {done.sent_count} of {expected} (failed {done.failed_count})"
+            f"bench: {arrived} messages arrived for {expected} subscribers "
+            f"(ledger: {done.sent_count} sent, {done.failed_count} failed)"
         )
+    elapsed = last_arrival - started
     return {
         "subscribers": expected,
+        "arrived_at_sink": arrived,
         "seconds": round(elapsed, 1),
-        "messages_per_second": round(done.sent_count / elapsed, 1),
+        "messages_per_second": round(arrived / elapsed, 1),
         **memory,
     }
 
 
-def urgent_during_digest(workers: list[int]) -> dict:
-    """Queue a digest to everyone, then send an urgent alert; time its first message."""
+def urgent_during_digest(sink: Sink, urgent_sink: Sink) -> dict:
+    """Queue a digest to everyone, then send an urgent alert; time its arrivals at the sink."""
     from advocacy.digest import queue_weekly_digest
     from advocacy.dispatching.ledger import cancel_dispatch, create_dispatch
-    from advocacy.models import Area, Delivery, Dispatch, Subscriber
+    from advocacy.models import Area, Dispatch, Subscriber
 
     sunset = Area.objects.get(slug="sunset-park")
     queens, _ = Area.objects.get_or_create(slug="queens", defaults={"name": "Queens"})
@@ -297,41 +213,25 @@ def urgent_during_digest(workers: list[int]) -> dict:
         )
 
     digest = queue_weekly_digest()
-    wait_until(
-        lambda: Dispatch.objects.filter(pk=digest.pk, sent_count__gt=1000).exists(),
-        timeout=120,
-        what="the digest to be under way",
-    )
+    sink.wait_for(sink.received + 1000, timeout=120)  # the digest is under way
     urgent = publish_alert("URGENT: checkpoint at 4th Avenue", urgency="urgent", areas=[sunset])
-    started = time.monotonic()
+    # The urgent worker sends to its own sink, so its arrivals are told apart
+    # from the digest's; every urgent message must arrive there.
+    before = urgent_sink.received
+    started = time.monotonic()  # the Moderator presses Send
     dispatch = create_dispatch(urgent)
-    created = Dispatch.objects.get(pk=dispatch.pk).created_at
-    first = wait_until(
-        lambda: (
-            Delivery.objects.filter(dispatch=dispatch, status="sent").order_by("sent_at").first()
-        ),
-        timeout=60,
-        what="the first urgent message",
-    )
-    seen = time.monotonic() - started
-    first_delay = (first.sent_at - created).total_seconds()
-    print(f"bench alerts: first urgent message after {first_delay:.2f} s", flush=True)
-    wait_until(
-        lambda: Dispatch.objects.filter(pk=dispatch.pk, status="finished").exists(),
-        timeout=300,
-        what="the urgent alert to finish",
-        interval=0.2,
-    )
-    urgent_done = Dispatch.objects.get(pk=dispatch.pk)
+    first = urgent_sink.wait_for(before + 1, timeout=60) - started
+    print(f"bench alerts: first urgent message arrived after {first:.2f} s", flush=True)
+    recipients = Dispatch.objects.get(pk=dispatch.pk).total
+    last = urgent_sink.wait_for(before + recipients, timeout=300) - started
     digest_state = Dispatch.objects.get(pk=digest.pk)
     cancel_dispatch(digest_state)  # the digest's own rate was measured above
     return {
         "digest_queued": digest_state.total,
         "digest_sent_when_urgent_done": digest_state.sent_count,
-        "urgent_recipients": urgent_done.total,
-        "first_urgent_message_seconds": round(first_delay, 2),
-        "first_urgent_seen_by_bench_seconds": round(seen, 2),
-        "urgent_all_sent_seconds": round((urgent_done.finished_at - created).total_seconds(), 2),
+        "urgent_recipients": recipients,
+        "first_urgent_arrival_seconds": round(first, 2),
+        "urgent_all_arrived_seconds": round(last, 2),
     }
 
 
@@ -339,12 +239,11 @@ def urgent_during_digest(workers: list[int]) -> dict:
 
 
 def main() -> dict:
-    sink = shutil.which("smtp-sink") or "/usr/sbin/smtp-sink"
-    if not Path(sink).exists():
-        raise SystemExit("bench: Postfix's smtp-sink is missing (apt-get install postfix)")
+    """Run the three measurements; print and return their figures."""
     var_dir = Path(tempfile.mkdtemp(prefix="faro-bench-alerts-"))
-    smtp_port = free_port()
-    env = bench_env(var_dir, smtp_port)
+    # One sink per queue's worker, so urgent arrivals are told apart.
+    sink, urgent_sink = Sink(var_dir / "sink.log"), Sink(var_dir / "urgent-sink.log")
+    env = bench_env(var_dir, sink.url)
     processes: list[subprocess.Popen] = []
     results: dict = {"command": ".venv/bin/python -m bench.alerts"}
     try:
@@ -360,14 +259,6 @@ def main() -> dict:
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DATABASE], check=True)
         print("bench alerts: migrating a fresh database …", flush=True)
         manage(env, "migrate", "--no-input", "-v", "0")
-        # -c counts messages; backlog 1000; runs as root here (-u root).
-        sink_process = subprocess.Popen(
-            [sink, "-u", "root", f"127.0.0.1:{smtp_port}", "1000"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        processes.append(sink_process)
         django_setup(env)
         from advocacy.models import Area
 
@@ -379,23 +270,24 @@ def main() -> dict:
 
         default_worker = start_worker(env, "default", DEFAULT_CONCURRENCY, var_dir / "default.log")
         # As docker-compose runs them: the urgent queue has its own worker.
-        urgent_worker = start_worker(env, "urgent", 2, var_dir / "urgent.log")
+        urgent_env = {**env, "EMAIL_URL": urgent_sink.url}
+        urgent_worker = start_worker(urgent_env, "urgent", 2, var_dir / "urgent.log")
         processes += [default_worker, urgent_worker]
         workers = [default_worker.pid, urgent_worker.pid]
         time.sleep(8)  # workers import Django and connect
 
         print(f"bench alerts: {SMALL} subscribers …", flush=True)
         create_subscribers(0, SMALL)
-        results["alert_25k"] = timed_send(publish_alert("Alert to 25k"), SMALL, workers)
+        results["alert_25k"] = timed_send(publish_alert("Alert to 25k"), SMALL, workers, sink)
         print(json.dumps(results["alert_25k"]), flush=True)
 
         print(f"bench alerts: {LARGE} subscribers …", flush=True)
         create_subscribers(SMALL, LARGE - SMALL)
-        results["alert_100k"] = timed_send(publish_alert("Alert to 100k"), LARGE, workers)
+        results["alert_100k"] = timed_send(publish_alert("Alert to 100k"), LARGE, workers, sink)
         print(json.dumps(results["alert_100k"]), flush=True)
 
         print("bench alerts: urgent alert while a 100k digest is sending …", flush=True)
-        results["urgent_during_digest"] = urgent_during_digest(workers)
+        results["urgent_during_digest"] = urgent_during_digest(sink, urgent_sink)
         print(json.dumps(results["urgent_during_digest"]), flush=True)
         small, large = results["alert_25k"], results["alert_100k"]
         results["memory_growth_25k_to_100k_mib"] = round(
@@ -404,6 +296,8 @@ def main() -> dict:
     finally:
         for process in reversed(processes):
             stop(process)
+        sink.stop()
+        urgent_sink.stop()
         try:
             from django.db import connections
 

@@ -3,15 +3,18 @@
 `/api/v1/guides/?lang=es` and one Spanish guide's detail, served by the same
 gunicorn (production settings, two sync workers, PostgreSQL and Redis on
 127.0.0.1) as a bare DRF view that returns an empty list without touching
-the database; wrk loads each on 127.0.0.1. Prints requests per second, the
-ratios (target: at least 0.7 for cached reads) and the SQL queries of each
-API read when not cached.
+the database; wrk loads each on 127.0.0.1 asking for gzip, as clients do.
+Prints requests per second (the median of alternating rounds, counting only
+200 answers, and for the guide reads only API-cache hits), the ratios
+(target: at least 0.8 for cached reads) and the SQL queries of each API read
+when not cached.
 
 Run: `make bench` (all benchmarks) or `.venv/bin/python -m bench.api`.
 """
 
 from __future__ import annotations
 
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,7 +22,8 @@ from pathlib import Path
 from bench.support import drop_database, gunicorn, production_env, reachable, seeded_site, wrk
 
 DATABASE = "faro_bench_api"
-HTTPS = {"X-Forwarded-Proto": "https"}
+# As a client behind the TLS proxy would ask (every HTTP library accepts gzip).
+HTTPS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
 ROUNDS = 3
 
 # Runs inside a Django process of the bench environment: picks the Spanish
@@ -67,11 +71,15 @@ def main(seconds: int = 5) -> dict:
             for url in urls.values():  # warm caches and workers
                 wrk(url, seconds=2, headers=HTTPS)
             # Rounds alternate the three targets so a busy machine slows them
-            # alike; the best round of each counts.
-            rps = dict.fromkeys(urls, 0.0)
+            # alike; the median round of each counts. Only 200 answers count,
+            # and for the guide reads only API-cache hits.
+            rounds: dict[str, list[float]] = {name: [] for name in urls}
             for _round in range(ROUNDS):
                 for name, url in urls.items():
-                    rps[name] = max(rps[name], wrk(url, seconds=seconds, headers=HTTPS))
+                    rounds[name].append(
+                        wrk(url, seconds=seconds, headers=HTTPS, cache_hits=name != "bare")
+                    )
+            rps = {name: statistics.median(values) for name, values in rounds.items()}
             if not rps["bare"]:
                 raise RuntimeError("the bare DRF view answered nothing under load")
         subprocess.run(["redis-cli", "-n", "5", "FLUSHDB"], check=False, capture_output=True)
@@ -79,6 +87,7 @@ def main(seconds: int = 5) -> dict:
     result = {
         "list_url": probe["urls"]["list"],
         "detail_url": probe["urls"]["detail"],
+        "rounds": {name: [round(value) for value in values] for name, values in rounds.items()},
         "bare_drf_rps": round(rps["bare"]),
         "list_rps": round(rps["list"]),
         "detail_rps": round(rps["detail"]),
@@ -90,6 +99,8 @@ def main(seconds: int = 5) -> dict:
     print(
         "API cached reads vs a bare DRF view, same gunicorn (2 workers), wrk -t2 -c8 on 127.0.0.1"
     )
+    print(f"  median of {ROUNDS} alternating rounds; only 200 answers (and cache hits) counted")
+    print(f"  rounds (requests/s): {result['rounds']}")
     print(f"  bare DRF view: {result['bare_drf_rps']} requests/s")
     print(
         f"  guide list:    {result['list_rps']} requests/s  ratio {result['list_ratio']}  ({result['list_url']})"
@@ -97,7 +108,7 @@ def main(seconds: int = 5) -> dict:
     print(
         f"  guide detail:  {result['detail_rps']} requests/s  ratio {result['detail_ratio']}  ({result['detail_url']})"
     )
-    print("  target: ratio >= 0.7")
+    print("  target: ratio >= 0.8")
     print(
         f"  SQL queries when not cached: list {result['list_queries_uncached']}, "
         f"detail {result['detail_queries_uncached']}"
