@@ -1,8 +1,9 @@
 """Sending alerts through a real Celery worker and a real SMTP server.
 
-One worker and one aiosmtpd server serve the whole module (starting them is
-the slow part). The worker sends at most 25 messages a second per process
-(ALERT_SEND_RATE) in chunks of 5, so pausing mid-send is observable.
+One worker, one `celery beat` (its sweeper due every second) and one
+aiosmtpd server serve the whole module (starting them is the slow part); the
+tests never run the sweeper themselves. The worker sends at most 25 messages
+a second (ALERT_SEND_RATE) in chunks of 5, so pausing mid-send is observable.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from advocacy.dispatching import ledger, preparing, sender
 from advocacy.models import Delivery, Dispatch, Subscriber, SuppressedAddress
 from advocacy.subscriptions import unsubscribe
 from tests.factories.advocacy import ensure_areas, make_subscribers, publish_alert
+from tests.support.beat import BeatProcess
 from tests.support.dispatches import wait_finished
 from tests.support.processes import WorkerProcess, purge_queues
 from tests.support.smtp import SMTPServer
@@ -35,14 +37,17 @@ def smtp_server():
 def alert_worker(django_db_setup, django_db_blocker, smtp_server):
     with django_db_blocker.unblock():
         purge_queues()
-        worker = WorkerProcess(
-            EMAIL_URL=smtp_server.url,
-            ALERT_SEND_RATE="25",
-            ALERT_CHUNK_SIZE="5",
-            ALERT_CLAIM_SECONDS="10",
-            ALERT_SENDERS="2",
-        ).start()
+        env = {
+            "EMAIL_URL": smtp_server.url,
+            "ALERT_SEND_RATE": "25",
+            "ALERT_CHUNK_SIZE": "5",
+            "ALERT_CLAIM_SECONDS": "10",
+            "ALERT_SENDERS": "2",
+        }
+        worker = WorkerProcess(**env).start()
+        beat = BeatProcess(**env).start()
     yield worker
+    beat.stop()
     worker.stop()
 
 
@@ -147,8 +152,8 @@ def test_451_one_message_in_ten_still_delivers_everything(smtp):
     people = make_subscribers(40, "flaky")
     alert = publish_alert("Clinic hours")
     dispatch = ledger.create_dispatch(alert)
-    # Retries are due after a backoff; beat's sweeper runs in production too.
-    wait_finished(dispatch, timeout=120, sweep=True)
+    # Retries are due after a backoff; the loops' waiters and beat's sweeper send them.
+    wait_finished(dispatch, timeout=120)
 
     assert smtp.temp_failures >= 3
     received = smtp.by_recipient()
@@ -210,9 +215,7 @@ def test_a_server_without_pipelining_gets_every_message_too(smtp):
     smtp.offer_pipelining = False
     smtp.temp_fail_every = 4
     people = make_subscribers(8, "plain")
-    dispatch = wait_finished(
-        ledger.create_dispatch(publish_alert("Plain SMTP")), timeout=120, sweep=True
-    )
+    dispatch = wait_finished(ledger.create_dispatch(publish_alert("Plain SMTP")), timeout=120)
     received = smtp.by_recipient()
     assert set(received) == {p.email for p in people}
     assert all(len(copies) == 1 for copies in received.values())
