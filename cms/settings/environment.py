@@ -3,6 +3,9 @@
 Every setting that comes from the environment is declared here, with its type
 and its development default; `production.py` lists which of them must be set.
 Errors name the variable and fit on one line (see `ConfigurationError`).
+Processes that are not Django read their variables from here too: gunicorn's
+config (deploy/gunicorn.conf.py) imports ``env``. Besides these, Django and
+Celery read DJANGO_SETTINGS_MODULE (cms.startup sets its default per process).
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Runtime files (SQLite database, embedded broker queue, outbox, secrets).
 # Tests get their own folder so a `make run` in the same checkout never
 # shares a queue or an outbox with them.
+# FARO_VAR_DIR is read before the others because their defaults live in it.
 _TESTING = os.environ.get("DJANGO_SETTINGS_MODULE", "").endswith(".test")
 VAR_DIR = Path(
-    os.environ.get("FARO_VAR_DIR") or (BASE_DIR / "var" / "test" if _TESTING else BASE_DIR / "var")
+    environ.Env(FARO_VAR_DIR=(str, ""))("FARO_VAR_DIR")
+    or (BASE_DIR / "var" / "test" if _TESTING else BASE_DIR / "var")
 )
 
 
@@ -62,6 +67,11 @@ env = environ.Env(
     # the connection's own address counts. N: the Nth address from the right
     # is the client's (core.ratelimit.client_address).
     TRUSTED_PROXY_COUNT=(int, 0),
+    # gunicorn (deploy/gunicorn.conf.py), production only: where it listens,
+    # how many worker processes, and which peers' X-Forwarded-Proto it believes.
+    GUNICORN_BIND=(str, "0.0.0.0:8000"),
+    WEB_CONCURRENCY=(int, 3),
+    FORWARDED_ALLOW_IPS=(str, "127.0.0.1"),
 )
 
 # What production refuses to start without (docker-compose sets each of them
@@ -99,7 +109,7 @@ def database_config(url: str) -> dict:
         )
     try:
         config = environ.Env.db_url_config(url)
-    except Exception as exc:  # django-environ raises several types on bad input
+    except Exception as exc:  # noqa: BLE001 - django-environ raises several types
         raise ConfigurationError(f"DATABASE_URL is malformed: {exc}.") from None
     if not config.get("NAME"):
         raise ConfigurationError("DATABASE_URL is malformed: it names no database.")
