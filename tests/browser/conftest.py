@@ -280,3 +280,14 @@ def editorial_site(request):
         yield site
     finally:
         stop()
+
+
+@pytest.fixture(scope="session")
+def seeded_database_url():
+    """The URL of the seeded site's database, once its build has finished (for
+    sites that copy it, such as the editorial journey's)."""
+    global _build
+    if _build is None:
+        _build = SiteBuild()
+    _build.wait()
+    return _build.database_url

@@ -196,7 +196,7 @@ class Person:
     first_name: str
     last_name: str
     group: str | None
-    context: object = None  # tests.browser.conftest.RecordedContext
+    context: object = None  # tests.support.browser.RecordedContext
     page: object = None
 
     @property
@@ -228,15 +228,3 @@ def footer_actions(page) -> list[str]:
         if text.strip()
     ]
     return [name for name in names if name != "More actions"]
-
-
-def wait_for(condition, timeout: float, what: str):
-    """Poll `condition()` until it returns something truthy; fail naming `what`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.2)
