@@ -7,6 +7,9 @@ class CmsConfig(AppConfig):
     verbose_name = "Faro site"
 
     def ready(self):
+        # Imported here, not at the top: these modules import models, which
+        # cannot load before the app registry is ready (Django's documented
+        # place for signal wiring). No cycle is involved.
         from cms import signals
 
         signals.connect()

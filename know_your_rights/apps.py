@@ -6,4 +6,6 @@ class KnowYourRightsConfig(AppConfig):
     verbose_name = "Know your rights"
 
     def ready(self):
+        # Imported here because the receivers import models, which cannot
+        # load before the app registry is ready (Django's documented place).
         from know_your_rights import signals  # noqa: F401 - connects receivers
