@@ -28,4 +28,3 @@ def assign_legal_review(index_page) -> bool:
         page_id=index_page.pk, defaults={"workflow": workflow}
     )
     return created
-
