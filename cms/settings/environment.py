@@ -168,7 +168,8 @@ def redis_cache_config(url: str) -> dict:
     if urlsplit(url).scheme not in ("redis", "rediss", "unix"):
         raise ConfigurationError("REDIS_URL is malformed: expected redis://HOST:PORT/DB.")
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, reusing its redis-py clients (see cms.redis_cache).
+        "BACKEND": "cms.redis_cache.ReusedClientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "faro",
     }
