@@ -14,7 +14,7 @@ run: setup ## Set up and start web, worker and beat on http://127.0.0.1:8000
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py ensure_admin
 	@echo "Faro: http://127.0.0.1:8000/  (admin: http://127.0.0.1:8000/admin/)  Ctrl-C stops web, worker and beat."
-	$(VENV)/bin/honcho start -f Procfile.dev
+	$(PY) bin/run-dev -p 8000
 
 test: setup ## Run the whole test suite
 	$(PY) -m pytest $(PYTEST_ARGS)

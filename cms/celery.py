@@ -3,7 +3,10 @@
 Apps declare tasks with `shared_task`; they never import this module.
 """
 
+import gc
+
 from celery import Celery
+from celery.signals import beat_init, worker_process_init, worker_ready
 from kombu import Queue
 
 from cms.startup import load_settings
@@ -21,3 +24,18 @@ app.conf.task_queues = (
     Queue("default", routing_key="default"),
 )
 app.autodiscover_tasks()
+
+
+@worker_ready.connect
+@worker_process_init.connect
+@beat_init.connect
+def freeze_startup_objects(**_kwargs) -> None:
+    """Move everything loaded at start-up out of the garbage collector's sight.
+
+    Django, Wagtail and the apps leave a large, permanent object graph; the
+    collector's final pass over it at exit kept a stopped worker or beat (and
+    each pool process) busy for several seconds on a loaded machine. Frozen
+    objects are never scanned again, which also spares collections while the
+    process runs.
+    """
+    gc.freeze()
