@@ -53,7 +53,9 @@ for _ in range(3):
     render(bare)
 guide_ms, bare_ms = [], []
 for _ in range(ROUNDS):
-    cache.clear()  # as a publish does
+    # Emptied entirely: harsher than a publish, which retires cached pages
+    # but keeps Wagtail's site root paths (2 queries fewer).
+    cache.clear()
     response, elapsed = render(url)
     assert response["X-Cache"] == "miss", response["X-Cache"]
     guide_ms.append(elapsed * 1000)
