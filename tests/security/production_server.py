@@ -17,7 +17,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.contrib.staticfiles import finders
 
+from tests.support.network import free_port
 from tests.support.processes import ROOT, subprocess_env
 
 SITE_HOST = "faro.example.org"
@@ -39,12 +39,6 @@ SITE_URL = f"https://{SITE_HOST}"
 ALLOWED_HOSTS = f"{SITE_HOST},localhost,127.0.0.1"
 STATIC_CACHE = ROOT / "var" / "test" / "production-static"
 SERVER_REDIS_DATABASE = 11
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def redis_url() -> str:
