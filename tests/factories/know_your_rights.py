@@ -110,7 +110,6 @@ class GuidePageFactory(DjangoModelFactory):
 
     class Meta:
         model = GuidePage
-        skip_postgeneration_save = True
 
     parent = factory.LazyFunction(guide_index)
     slug = factory.Sequence(lambda n: f"guide-{n}")
@@ -118,25 +117,23 @@ class GuidePageFactory(DjangoModelFactory):
     situation = factory.LazyAttribute(lambda guide: f"Situation {guide.slug}")
     summary = factory.LazyAttribute(lambda guide: f"Summary of {guide.slug}.")
     body = factory.LazyFunction(list)
+    published = True
 
     class Params:
         draft = factory.Trait(published=False)
 
     @classmethod
-    def _create(cls, model_class, *args, parent=None, **kwargs):
+    def _create(cls, model_class, *args, parent=None, published=True, **kwargs):
         guide = model_class(**kwargs)
         parent.add_child(instance=guide)
-        return guide
-
-    @factory.post_generation
-    def published(guide, create, wanted, **kwargs):
         revision = guide.save_revision()
-        if wanted is False:
-            guide.live = False
-            guide.save()
-        else:
+        if published:
             revision.publish()
             guide.refresh_from_db()
+        else:
+            guide.live = False
+            guide.save()
+        return guide
 
 
 def make_guide(slug: str, title: str = "", body=None, publish: bool = True, **fields) -> GuidePage:
