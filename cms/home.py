@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -63,7 +62,6 @@ def home_listings(home, language: str, alert_count: int) -> dict:
     homes = [home] if source_home is None else [home, source_home]
     source_lang = source_home.locale.language_code if source_home else ""
     now = timezone.now()
-    unexpired = Q(expires_at__isnull=True) | Q(expires_at__gt=now)
 
     def guides_of(tree):
         return list(GuidePage.objects.descendant_of(tree).live().public().order_by("path"))
@@ -73,7 +71,7 @@ def home_listings(home, language: str, alert_count: int) -> dict:
             AlertPage.objects.descendant_of(tree)
             .approved()
             .public()
-            .filter(unexpired)
+            .unexpired(now)
             .order_by("-first_published_at")[:alert_count]
         )
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from wagtail.models import Locale, Page
 from wagtail.search.backends import get_search_backend
 
@@ -40,10 +39,7 @@ def search_pages(raw_query: str | None, language: str) -> list[Page]:
         locale = Locale.objects.get(language_code=language)
     except Locale.DoesNotExist:
         locale = Locale.objects.get(language_code=settings.LANGUAGE_CODE)
-    now = timezone.now()
-    unexpired_alerts = AlertPage.objects.approved().filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
+    unexpired_alerts = AlertPage.objects.approved().unexpired()
     pages = (
         Page.objects.live()
         .public()
