@@ -13,7 +13,6 @@ from tests.support.production import PRODUCTION_ENV
 ROOT = Path(__file__).resolve().parents[2]
 
 
-
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
     base.update(env)
