@@ -233,7 +233,7 @@ def source_changed_map(
 ) -> dict[int, datetime.datetime]:
     """pk → when the source text changed after the translation was last written from it.
 
-    Only translations that are behind appear. Two queries whatever the number
+    Only translations that are behind appear. One query whatever the number
     of objects. Translations not made with wagtail-localize never appear.
     """
     if default_locale_id is None:
@@ -241,28 +241,25 @@ def source_changed_map(
     translations = [obj for obj in objects if obj.locale_id != default_locale_id]
     if not translations:
         return {}
-    sources = {
-        str(key): (pk, updated)
-        for pk, key, updated in TranslationSource.objects.filter(
-            object_id__in={obj.translation_key for obj in translations},
-            locale_id=default_locale_id,
-        ).values_list("pk", "object_id", "last_updated_at")
-    }
-    if not sources:
-        return {}
+    # Each translation log row, grouped by source and target language, with
+    # its source's last update: a source never written into a language has
+    # no row, and its translations are not behind.
     written = {
-        (row["source_id"], row["locale_id"]): row["latest"]
+        (str(row["source__object_id"]), row["locale_id"]): (
+            row["source__last_updated_at"],
+            row["latest"],
+        )
         for row in TranslationLog.objects.filter(
-            source_id__in=[pk for pk, _updated in sources.values()],
+            source__object_id__in={obj.translation_key for obj in translations},
+            source__locale_id=default_locale_id,
             locale_id__in={obj.locale_id for obj in translations},
         )
-        .values("source_id", "locale_id")
+        .values("source_id", "source__object_id", "source__last_updated_at", "locale_id")
         .annotate(latest=Max("created_at"))
     }
     result = {}
     for obj in translations:
-        source_pk, updated = sources.get(str(obj.translation_key), (None, None))
-        last_written = written.get((source_pk, obj.locale_id))
+        updated, last_written = written.get((str(obj.translation_key), obj.locale_id), (None, None))
         if last_written is not None and updated > last_written:
             result[obj.pk] = updated
     return result

@@ -1,6 +1,8 @@
 """Template tags shared by every public page: language links."""
 
 from django import template
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Length, Substr
 from django.urls import translate_url
 from wagtail.models import Page
 
@@ -11,10 +13,21 @@ register = template.Library()
 
 
 def _page_translations(page: Page) -> dict[str, Page]:
-    """Live translations of `page` (itself included), keyed by language code."""
+    """Live, public translations of `page` (itself included), keyed by language code.
+
+    One query: what Wagtail's `.public()` excludes (pages at or under a page
+    with a view restriction) is an EXISTS on the restricted pages whose path
+    begins the translation's path, instead of a query for every restriction.
+    """
+    restricted_at_or_above = Page.objects.filter(
+        view_restrictions__isnull=False, path=Substr(OuterRef("path"), 1, Length("path"))
+    )
     return {
         p.locale.language_code: p
-        for p in page.get_translations(inclusive=True).live().public().select_related("locale")
+        for p in page.get_translations(inclusive=True)
+        .live()
+        .exclude(Exists(restricted_at_or_above))
+        .select_related("locale")
     }
 
 
