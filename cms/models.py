@@ -60,7 +60,7 @@ class HomePage(Page):
             # No home page in the reader's language at all.
             request.faro_fallback = True
         try:
-            return super().route(request, path_components)
+            return self._route_below(request, path_components)
         except Http404:
             source = self.source_home()
             if source is None:
@@ -68,3 +68,36 @@ class HomePage(Page):
             result = source.specific.route(request, path_components)
             request.faro_fallback = True
             return result
+
+    def _route_below(self, request, path_components):
+        """Wagtail's routing below this page, with the walk done in one query.
+
+        Wagtail's `Page.route` fetches one child (and then its specific
+        object) per path component. Every page's `url_path` is its ancestors'
+        slugs, so the pages along the path are the ones whose `url_path` is a
+        prefix of it: one query finds them all. The deepest is routed with
+        what is left of the path, exactly as the walk would have reached it,
+        provided no page on the way routes differently from `Page.route`
+        (a routable page answers its own sub-paths before its children's);
+        otherwise the walk is Wagtail's own.
+        """
+        if not path_components:
+            return super().route(request, path_components)
+        prefixes = [
+            self.url_path + "".join(f"{slug}/" for slug in path_components[: n + 1])
+            for n in range(len(path_components))
+        ]
+        on_the_way = list(
+            Page.objects.filter(url_path__in=prefixes).descendant_of(self).order_by("depth")
+        )
+        if not on_the_way:
+            raise Http404
+        # A page whose class is gone (specific_class None) also takes the walk.
+        if any(
+            getattr(page.specific_class, "route", None) is not Page.route
+            for page in on_the_way[:-1]
+        ):
+            return super().route(request, path_components)
+        deepest = on_the_way[-1]
+        remaining = path_components[deepest.depth - self.depth :]
+        return deepest.specific.route(request, remaining)
