@@ -15,19 +15,24 @@ from know_your_rights.guide_body import (
     cited_hotlines,
     cited_statements,
     first_citations,
+    load_citing_blocks,
     statement_instances,
 )
 from know_your_rights.models.policy import PolicySource
 from know_your_rights.review import review_state
 
 
-def guide_context(page) -> dict:
+def guide_context(page, default_locale_id: int | None = None) -> dict:
     """Context for a GuidePage: cited statements with their sources, review state.
+
+    `default_locale_id` (the source language's Locale) saves a query when
+    the caller knows it.
 
     Wagtail's StreamField converts every snippet chooser of a block type in
     one query; the sources behind those statements, with their translations
     into the page's language, come in one more.
     """
+    load_citing_blocks(page.body)
     translated_sources = load_sources(statement_instances(page.body), page.locale_id)
     statements = cited_statements(page.body)
     cited_hotlines(page.body)  # converts all hotline choosers in one query
@@ -36,7 +41,7 @@ def guide_context(page) -> dict:
         "cited_statements": statements,
         "sources": sources_for(statements, translated_sources),
         "out_of_date_count": sum(1 for s in statements if s.out_of_date),
-        "review": review_state(page),
+        "review": review_state(page, default_locale_id),
     }
 
 
