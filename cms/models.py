@@ -7,6 +7,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.models import Locale, Page
 
 from cms.home import home_listings
+from core.locales import request_locales
 
 
 class HomePage(Page):
@@ -56,7 +57,7 @@ class HomePage(Page):
         marking the request lets the template say so, link the source as
         canonical and ask search engines not to index the copy.
         """
-        if self.locale.language_code != translation.get_language():
+        if request_locales(request)[self.locale_id].language_code != translation.get_language():
             # No home page in the reader's language at all.
             request.faro_fallback = True
         try:

@@ -284,14 +284,15 @@ def last_translated_at(obj: TranslatableMixin) -> datetime.datetime | None:
 # --- What a page shows ----------------------------------------------------------
 
 
-def review_state(page: Page) -> dict:
+def review_state(page: Page, default_locale_id: int | None = None) -> dict:
     """What the page template shows about this page's translation.
 
     A guide needs review when it does, or when a policy statement or hotline
     it shows does (a hand edit of a translated statement changes the guide a
-    reader sees).
+    reader sees). `default_locale_id` saves a query when the caller knows it.
     """
-    default_locale_id = Locale.get_default().pk
+    if default_locale_id is None:
+        default_locale_id = Locale.get_default().pk
     if page.locale_id == default_locale_id:
         return {"needs_review": False, "english_updated_at": None}
     flagged = needs_review_map([page], default_locale_id)[page.pk]

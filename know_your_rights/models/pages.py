@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
+from core.locales import request_default_locale
 from know_your_rights.blocks import GuideBodyBlock
 from know_your_rights.cards import card_context, render_card_pdf
 from know_your_rights.guides import guide_context
@@ -75,7 +76,7 @@ class GuideIndexPage(Page):
         context["guides"] = (
             GuidePage.objects.child_of(self).live().public().specific().order_by("path")
         )
-        context["review"] = review_state(self)
+        context["review"] = review_state(self, request_default_locale(request).pk)
         return context
 
 
@@ -119,7 +120,7 @@ class GuidePage(RoutablePageMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(guide_context(self))
+        context.update(guide_context(self, request_default_locale(request).pk))
         return context
 
     @path("")
