@@ -79,3 +79,18 @@ def test_query_count_does_not_grow_with_blocks(guides, client, django_assert_max
             assert client.get(page.url).status_code == 200
     html = client.get(guides[50].url).content.decode()
     assert html.count('class="statement ') == 20  # 10 rights + 10 callouts, each cited
+
+
+def test_translated_guide_stays_within_the_same_ceiling(
+    seeded, client, django_assert_max_num_queries
+):
+    # A translation also reads its review state (approvals, translation log)
+    # and falls back through the locales: the ceiling is this page's count.
+    guide = GuidePage.objects.live().filter(locale__language_code="es").order_by("path").first()
+    cache.clear()
+    client.get(guide.url)  # warm per-process caches, as above
+    cache.clear()
+    with django_assert_max_num_queries(MAX_QUERIES):
+        response = client.get(guide.url)
+    assert response.status_code == 200
+    assert guide.title in response.content.decode()
