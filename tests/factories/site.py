@@ -26,7 +26,8 @@ class SiteTree:
 
 
 def locale(code: str) -> Locale:
-    return Locale.objects.get(language_code=code)
+    """The locale for ``code`` (made when missing, as after a flush)."""
+    return Locale.objects.get_or_create(language_code=code)[0]
 
 
 def build_site_tree() -> SiteTree:
