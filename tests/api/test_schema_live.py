@@ -116,10 +116,17 @@ def run_operation(url, operation, mode, before_call, statuses: list[int]) -> str
         # "Positive data acceptance" expects a 2xx for any schema-valid
         # request, but a valid-looking slug that names nothing is a
         # documented 400; every other check runs.
-        response = case.call_and_validate(
-            base_url=url, headers=before_call(), excluded_checks=[positive_data_acceptance]
-        )
+        headers = before_call()
+        response = case.call(base_url=url, headers=headers)
         statuses.append(response.status_code)
+        # gunicorn refuses a request line over 4094 bytes with its own 414
+        # before Faro sees it (random query strings reach that): a refusal,
+        # the answer a proxy in production gives too.
+        if response.status_code == 414:
+            return
+        case.validate_response(
+            response, headers=headers, excluded_checks=[positive_data_acceptance]
+        )
 
     try:
         check()
