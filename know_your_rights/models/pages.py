@@ -21,6 +21,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from core.locales import request_default_locale
+from core.view_restrictions import OneQueryViewRestrictionsMixin
 from know_your_rights.blocks import GuideBodyBlock
 from know_your_rights.cards import card_context, render_card_pdf
 from know_your_rights.guides import guide_context
@@ -80,7 +81,7 @@ class GuideIndexPage(Page):
         return context
 
 
-class GuidePage(RoutablePageMixin, Page):
+class GuidePage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
     """One situation ("Talking to the NYPD"), its rights and where they come from."""
 
     situation = models.CharField(

@@ -45,3 +45,22 @@ def test_a_private_guide_asks_for_its_password(site_tree, client):
     page = client.get(guide.url)
     assert "Secret summary." not in page.content.decode()
     assert 'name="password"' in page.content.decode()
+
+
+def test_a_guide_under_a_private_index_asks_for_the_password(site_tree, client):
+    guide = make_guide("under-a-private-index", summary="Summary behind the index's password.")
+    make_private(guide.get_parent())
+    page = client.get(guide.url)
+    assert "Summary behind the index&#x27;s password." not in page.content.decode()
+    assert "Summary behind the index" not in page.content.decode()
+    assert 'name="password"' in page.content.decode()
+
+
+def test_an_alias_of_a_private_guide_asks_for_the_password(site_tree, client):
+    # An alias takes its source's view restrictions, as in Wagtail.
+    guide = make_guide("private-source", summary="The source's private summary.")
+    make_private(guide)
+    guide.create_alias(update_slug="public-looking-alias")
+    page = client.get("/en/guides/public-looking-alias/")
+    assert "private summary" not in page.content.decode()
+    assert 'name="password"' in page.content.decode()

@@ -10,7 +10,7 @@ from wagtail.models import Locale
 
 from know_your_rights.models import GuideIndexPage, GuidePage, Hotline, PolicyStatement
 
-MAX_QUERIES = 17
+MAX_QUERIES = 16
 
 
 def _body(count: int, statements, hotlines) -> list[tuple]:
