@@ -131,8 +131,10 @@ def busiest_second(arrivals: list[float]) -> int:
 
 
 def test_the_send_rate_holds_across_two_worker_processes(mail_servers, workers):
-    # Each worker sends to its own mail server, so each server's count says
-    # what one worker process sent; together they show the global rate.
+    # One worker listens only to default and sends a standard alert, the
+    # other only to urgent and sends an urgent one, at the same time: both
+    # processes surely send (a shared queue could let one worker take every
+    # task), each to its own mail server, under the one ALERT_SEND_RATE.
     first, second = mail_servers(), mail_servers()
     settings_for_both = {
         "ALERT_SEND_RATE": str(RATE),
@@ -140,13 +142,14 @@ def test_the_send_rate_holds_across_two_worker_processes(mail_servers, workers):
         "ALERT_SENDERS": "4",
         "ALERT_CLAIM_SECONDS": "60",
     }
-    workers(EMAIL_URL=first.url, **settings_for_both)
-    workers(EMAIL_URL=second.url, **settings_for_both)
-    make_subscribers(PEOPLE, "rate")
+    workers(queues="default", EMAIL_URL=first.url, **settings_for_both)
+    workers(queues="urgent", EMAIL_URL=second.url, **settings_for_both)
+    make_subscribers(PEOPLE // 2, "rate")
+    standard = create_dispatch(publish_alert("Rate"))
+    urgent = create_dispatch(publish_alert("Rate urgent", urgency="urgent"))
 
-    dispatch = wait_finished(create_dispatch(publish_alert("Rate")), timeout=150)
-
-    assert dispatch.sent_count == PEOPLE
+    for dispatch in (wait_finished(standard, timeout=150), wait_finished(urgent, timeout=150)):
+        assert dispatch.sent_count == PEOPLE // 2
     arrivals = sorted(first.handler.arrivals + second.handler.arrivals)
     assert len(arrivals) == PEOPLE
     overall = (len(arrivals) - 1) / (arrivals[-1] - arrivals[0])
@@ -155,8 +158,11 @@ def test_the_send_rate_holds_across_two_worker_processes(mail_servers, workers):
     # scheduling jitter (a message counted in one second, arriving in the next).
     assert overall <= RATE * 1.2, f"{overall:.1f} messages/s with ALERT_SEND_RATE={RATE}"
     assert busiest_second(arrivals) <= RATE * 2, Counter(int(a) for a in arrivals)
-    shares = [len(first.handler.arrivals), len(second.handler.arrivals)]
-    assert min(shares) >= PEOPLE / 5, f"both workers sent a good share: {shares}"
+    # Both processes were sending at once for most of the run.
+    overlap = min(first.handler.arrivals[-1], second.handler.arrivals[-1]) - max(
+        first.handler.arrivals[0], second.handler.arrivals[0]
+    )
+    assert overlap > 0.5 * (arrivals[-1] - arrivals[0]), "the two workers sent one after the other"
 
 
 def spanish_translation_published(alert: AlertPage) -> AlertPage:

@@ -48,6 +48,7 @@ def guide_index(code: str = "en", **fields) -> GuideIndexPage:
     """The guide index of the home page in ``code``, published (made when missing)."""
     index = GuideIndexPage.objects.filter(locale__language_code=code).first()
     if index is None:
+        build_site_tree()  # a flushed database has no home page yet
         home = HomePage.objects.get(locale__language_code=code)
         index = home.add_child(instance=GuideIndexPage(title="Guides", slug="guides", **fields))
         index.save_revision().publish()
