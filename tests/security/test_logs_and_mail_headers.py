@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import subprocess
-import sys
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,7 +20,7 @@ from django.core.management import call_command
 from advocacy.models import Dispatch, Subscriber
 from tests.factories.advocacy import ensure_areas, publish_alert
 from tests.support.dispatches import wait_finished
-from tests.support.processes import ROOT, WorkerProcess, purge_queues, subprocess_env
+from tests.support.processes import WorkerProcess, purge_queues
 from tests.support.smtp import SMTPServer
 from tests.support.waiting import wait_for
 
@@ -41,42 +39,6 @@ IPV6 = re.compile(
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-class DebugWorker(WorkerProcess):
-    """The shared worker, logging at DEBUG."""
-
-    def start(self, wait: bool = True) -> DebugWorker:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self.log = self.log_path.open("wb")
-        command = [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "cms",
-            "worker",
-            "--queues",
-            self.queues,
-            "--concurrency",
-            str(self.concurrency),
-            "--loglevel",
-            "DEBUG",
-            "--without-heartbeat",
-            "--without-gossip",
-            "--without-mingle",
-        ]
-        self.process = subprocess.Popen(
-            command,
-            cwd=ROOT,
-            env=subprocess_env(**self.env),
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        if wait:
-            self.wait_ready()
-        return self
-
-
 @pytest.fixture(scope="module")
 def smtp_server():
     server = SMTPServer().start()
@@ -88,7 +50,9 @@ def smtp_server():
 def worker(django_db_setup, django_db_blocker, smtp_server):
     with django_db_blocker.unblock():
         purge_queues()
-        process = DebugWorker(EMAIL_URL=smtp_server.url, ALERT_SEND_RATE="0").start()
+        process = WorkerProcess(
+            loglevel="DEBUG", EMAIL_URL=smtp_server.url, ALERT_SEND_RATE="0"
+        ).start()
     yield process
     process.stop()
 

@@ -48,7 +48,9 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def worker_command(queues: str = "urgent,default", concurrency: int = 2) -> list[str]:
+def worker_command(
+    queues: str = "urgent,default", concurrency: int = 2, loglevel: str = "INFO"
+) -> list[str]:
     """The `celery worker` command line every test worker runs."""
     return [
         sys.executable,
@@ -62,7 +64,7 @@ def worker_command(queues: str = "urgent,default", concurrency: int = 2) -> list
         "--concurrency",
         str(concurrency),
         "--loglevel",
-        "INFO",
+        loglevel,
         "--without-heartbeat",
         "--without-gossip",
         "--without-mingle",
@@ -88,9 +90,16 @@ def gunicorn_command(port: int, threads: int = 4) -> list[str]:
 class WorkerProcess:
     """A real `celery worker` in another process, as in production."""
 
-    def __init__(self, queues: str = "urgent,default", concurrency: int = 2, **env: str):
+    def __init__(
+        self,
+        queues: str = "urgent,default",
+        concurrency: int = 2,
+        loglevel: str = "INFO",
+        **env: str,
+    ):
         self.queues = queues
         self.concurrency = concurrency
+        self.loglevel = loglevel
         self.env = env
         self.process: subprocess.Popen | None = None
         self.log_path = (
@@ -102,7 +111,7 @@ class WorkerProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self.log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            worker_command(self.queues, self.concurrency),
+            worker_command(self.queues, self.concurrency, self.loglevel),
             cwd=ROOT,
             env=subprocess_env(**self.env),
             stdout=self.log,
