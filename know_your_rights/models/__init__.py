@@ -1,6 +1,7 @@
 """Guides and the policy they rest on: the policy and its phone lines
 (``policy.py``), translation approvals (``approvals.py``), and the guide pages
-with the help line setting (``pages.py``). Imports go one way: pages use the
+with the help line setting (``pages.py``), and the policy tracker's history
+and guide marks (``tracker.py``). Imports go one way: pages use the
 others, never the reverse. The pages also use ``guides``, ``review`` and
 ``cards``, so those import a model from its own module
 (``know_your_rights.models.policy``), never from this package."""
@@ -8,13 +9,16 @@ others, never the reverse. The pages also use ``guides``, ``review`` and
 from .approvals import TranslationApproval
 from .pages import GuideIndexPage, GuidePage, HelpLineSettings
 from .policy import Hotline, PartialDateMixin, PolicySource, PolicyStatement
+from .tracker import GuideUpdateMark, PolicyEvent
 
 __all__ = [
     "GuideIndexPage",
+    "GuideUpdateMark",
     "GuidePage",
     "HelpLineSettings",
     "Hotline",
     "PartialDateMixin",
+    "PolicyEvent",
     "PolicySource",
     "PolicyStatement",
     "TranslationApproval",

@@ -55,7 +55,15 @@ class PolicySource(TranslatableMixin, PartialDateMixin, index.Indexed, models.Mo
     its URL are the same in every language.
     """
 
+    class Kind(models.TextChoices):
+        MEMO = "memo", _("Memo")
+        LAW = "law", _("Law")
+        RULING = "ruling", _("Court ruling")
+        ORDER = "order", _("Executive order")
+        NEWS_REPORT = "news_report", _("News report")
+
     title = models.CharField(max_length=255)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MEMO)
     issuer = models.CharField(max_length=255, help_text=_("Who issued or published it."))
     url = models.URLField(blank=True, verbose_name=_("URL"))
     full_text = models.TextField(blank=True)
@@ -67,6 +75,7 @@ class PolicySource(TranslatableMixin, PartialDateMixin, index.Indexed, models.Mo
 
     translatable_fields = [
         TranslatableField("title"),
+        SynchronizedField("kind"),
         TranslatableField("issuer"),
         SynchronizedField("date_year"),
         SynchronizedField("date_month"),
@@ -79,6 +88,7 @@ class PolicySource(TranslatableMixin, PartialDateMixin, index.Indexed, models.Mo
 
     panels = [
         FieldPanel("title"),
+        FieldPanel("kind"),
         FieldPanel("issuer"),
         FieldRowPanel(
             [FieldPanel("date_year"), FieldPanel("date_month"), FieldPanel("date_day")],
@@ -110,6 +120,7 @@ class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
         IN_FORCE = "in_force", _("In force")
         CHANGED = "changed", _("Changed")
         RESCINDED = "rescinded", _("Rescinded")
+        SUPERSEDED = "superseded", _("Superseded")
 
     key = models.SlugField(
         max_length=80, help_text=_("A short stable name, the same in every language.")
@@ -126,6 +137,14 @@ class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
     quote = models.TextField(help_text=_("The exact words of the source, in its language."))
     summary = models.TextField(help_text=_("The same in plain language."))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_FORCE)
+    superseded_by = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supersedes",
+        help_text=_("If superseded: the statement that replaced this one."),
+    )
     status_note = models.TextField(
         blank=True, help_text=_("If changed or rescinded: what changed and when.")
     )
@@ -157,6 +176,7 @@ class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
         SynchronizedField("quote"),
         TranslatableField("summary"),
         SynchronizedField("status"),
+        SynchronizedField("superseded_by"),
         TranslatableField("status_note"),
         SynchronizedField("as_of_year"),
         SynchronizedField("as_of_month"),
@@ -174,7 +194,10 @@ class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
         FieldPanel("attribution"),
         FieldPanel("quote"),
         FieldPanel("summary"),
-        MultiFieldPanel([FieldPanel("status"), FieldPanel("status_note")], heading=_("Status")),
+        MultiFieldPanel(
+            [FieldPanel("status"), FieldPanel("superseded_by"), FieldPanel("status_note")],
+            heading=_("Status"),
+        ),
         FieldRowPanel(
             [FieldPanel("as_of_year"), FieldPanel("as_of_month"), FieldPanel("as_of_day")],
             heading=_("As of (as much as is known)"),
