@@ -58,6 +58,9 @@ env = environ.Env(
     ALERT_SEND_RATE=(float, 0.0),
     SUBSCRIPTION_CONFIRM_DAYS=(int, 7),
     DELIVERY_RETENTION_DAYS=(int, 30),
+    # A policy statement not checked against current policy for this many days
+    # is shown as "may be out of date" and listed as due for verification.
+    POLICY_REVIEW_DAYS=(int, 180),
     ALERT_CHUNK_SIZE=(int, 200),
     ALERT_CLAIM_SECONDS=(int, 300),
     ALERT_SENDERS=(int, 4),

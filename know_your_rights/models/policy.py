@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -232,9 +233,15 @@ class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
         return format_partial_date(self.as_of_year, self.as_of_month, self.as_of_day)
 
     def is_out_of_date(self, today: datetime.date | None = None) -> bool:
-        """Never verified, or its review date has passed."""
+        """Never verified, verified more than ``POLICY_REVIEW_DAYS`` ago, or its
+        review date (if an editor set one) has passed.
+
+        ``know_your_rights.tracker.due`` asks the same question in SQL.
+        """
         today = today or timezone.localdate()
         if self.last_verified is None:
+            return True
+        if self.last_verified < today - datetime.timedelta(days=settings.POLICY_REVIEW_DAYS):
             return True
         return self.review_due is not None and self.review_due < today
 

@@ -6,22 +6,47 @@ from __future__ import annotations
 import uuid
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 from wagtail.models import PageViewRestriction
 
-from know_your_rights.models import GuidePage, Hotline, PolicySource, PolicyStatement
+from know_your_rights.models import (
+    GuidePage,
+    GuideUpdateMark,
+    Hotline,
+    PolicyEvent,
+    PolicySource,
+    PolicyStatement,
+)
 from tests.factories.site import guide_index, locale
 
 
 class PolicySourceFactory(DjangoModelFactory):
+    """A test source (made once per title). Traits ``law``, ``ruling``, ``order``
+    and ``news_report`` give its kind and a plainly test title ("Test ruling 2026");
+    the default is the test memo."""
+
     class Meta:
         model = PolicySource
         django_get_or_create = ("title",)
 
     title = "Test memo"
+    kind = PolicySource.Kind.MEMO
     issuer = "Test issuer"
     date_year = 2017
     url = "https://example.org/memo"
+
+    class Params:
+        law = factory.Trait(kind=PolicySource.Kind.LAW, title="Test law 2026", date_year=2026)
+        ruling = factory.Trait(
+            kind=PolicySource.Kind.RULING, title="Test ruling 2026", date_year=2026
+        )
+        order = factory.Trait(
+            kind=PolicySource.Kind.ORDER, title="Test executive order 2026", date_year=2026
+        )
+        news_report = factory.Trait(
+            kind=PolicySource.Kind.NEWS_REPORT, title="Test news report 2026", date_year=None
+        )
 
 
 class PolicyStatementFactory(DjangoModelFactory):
@@ -37,6 +62,77 @@ class PolicyStatementFactory(DjangoModelFactory):
     quote = factory.LazyAttribute(lambda statement: f"Quote {statement.key}.")
     summary = factory.LazyAttribute(lambda statement: f"Summary {statement.key}.")
     as_of_year = 2017
+
+
+class PolicyEventFactory(DjangoModelFactory):
+    """An event written directly (no rules applied, no guide marked): a change
+    of a new test statement to "changed" on the test ruling, numbered after the
+    statement's latest event. Trait ``verification`` makes a verification, and
+    ``first_version`` a first version. To apply the rules, use
+    ``know_your_rights.tracker.recording`` instead."""
+
+    class Meta:
+        model = PolicyEvent
+
+    statement = factory.SubFactory(PolicyStatementFactory)
+    sequence = factory.LazyAttribute(
+        lambda event: (
+            (
+                PolicyEvent.objects.filter(statement=event.statement)
+                .order_by("-sequence")
+                .values_list("sequence", flat=True)
+                .first()
+                or 0
+            )
+            + 1
+        )
+    )
+    kind = PolicyEvent.Kind.CHANGE
+    status = PolicyStatement.Status.CHANGED
+    quote = factory.LazyAttribute(lambda event: event.statement.quote)
+    previous_status = factory.LazyAttribute(lambda event: event.statement.status)
+    previous_quote = factory.LazyAttribute(lambda event: event.statement.quote)
+    note = "Test change."
+    source = factory.SubFactory(PolicySourceFactory, ruling=True)
+    effective_year = 2026
+    effective_month = 3
+    effective_day = 1
+
+    class Params:
+        verification = factory.Trait(
+            kind=PolicyEvent.Kind.VERIFICATION,
+            status=factory.LazyAttribute(lambda event: event.statement.status),
+            note="Checked.",
+            effective_year=None,
+            effective_month=None,
+            effective_day=None,
+            checked_on=factory.LazyFunction(timezone.localdate),
+        )
+        first_version = factory.Trait(
+            kind=PolicyEvent.Kind.FIRST_VERSION,
+            status=factory.LazyAttribute(lambda event: event.statement.status),
+            previous_status="",
+            previous_quote="",
+            note="",
+            source=factory.LazyAttribute(lambda event: event.statement.source),
+            effective_year=2017,
+            effective_month=None,
+            effective_day=None,
+        )
+
+
+class GuideUpdateMarkFactory(DjangoModelFactory):
+    """An open mark of ``page`` (required) for a new test change; ``cleared`` trait clears it."""
+
+    class Meta:
+        model = GuideUpdateMark
+
+    event = factory.SubFactory(PolicyEventFactory)
+    locale = factory.LazyAttribute(lambda mark: mark.page.locale)
+    marked_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        cleared = factory.Trait(cleared_at=factory.LazyFunction(timezone.now))
 
 
 class HotlineFactory(DjangoModelFactory):
