@@ -3,15 +3,21 @@
 import time
 
 from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
 from cms import page_cache
 from cms.middleware import SIGNED_IN_AT_KEY
 
-# Other models whose rows change what a public page says: an approved
-# translation drops its "needs review" notice.
-SHOWN_ON_PAGES = {"know_your_rights.TranslationApproval"}
+# Other models whose rows change what a public page (and an API answer) says:
+# an approved translation drops its "needs review" notice; a recorded policy
+# change adds "needs update" notices and a tracker entry.
+SHOWN_ON_PAGES = {
+    "know_your_rights.TranslationApproval",
+    "know_your_rights.PolicyEvent",
+    "know_your_rights.GuideUpdateMark",
+}
 
 
 def _purge_if_shown_on_pages(sender, **kwargs) -> None:
@@ -28,6 +34,10 @@ def _purge_if_shown_on_pages(sender, **kwargs) -> None:
         page_cache.purge_all()
     elif sender._meta.label in SHOWN_ON_PAGES:
         page_cache.purge_all()
+        # Again once the transaction commits: rows written after this one in
+        # it (a change's guide marks are bulk-created, without signals) are
+        # not yet visible to a reader who refills the cache in between.
+        transaction.on_commit(page_cache.purge_all)
 
 
 def _stamp_sign_in(sender, request, user, **kwargs) -> None:

@@ -67,12 +67,17 @@ class PolicySourceSerializer(LocalizedMixin, serializers.ModelSerializer):
     where its text comes from); its full text stays in its own words."""
 
     date = serializers.SerializerMethodField(help_text="When the document was issued.")
+    kind_label = serializers.CharField(
+        source="get_kind_display", help_text="`kind` as readers see it, in the requested language."
+    )
 
     class Meta:
         model = PolicySource
         fields = [
             "id",
             "title",
+            "kind",
+            "kind_label",
             "issuer",
             "date",
             "url",

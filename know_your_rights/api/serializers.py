@@ -3,7 +3,8 @@
 
 The serializer context carries what was fetched in bulk for the whole
 answer: ``locales`` (locale id → code), ``requested_language``,
-``needs_review`` ({(model name, pk): bool}) and ``translations``
+``needs_review`` ({(model name, pk): bool}), ``needs_update`` (ids of the
+guide pages with an open update mark) and ``translations``
 (translation_key → {code: id}). Policy sources are looked up in the requested
 language once per answer (``localized_sources``). Nothing here queries per item.
 
@@ -45,6 +46,13 @@ __all__ = [
 
 class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text="The guide on the public site.")
+    needs_update = serializers.SerializerMethodField(
+        help_text=(
+            "A policy change touched a statement this guide cites and the guide has not "
+            "been updated for it yet (re-reviewed, or for a translation re-approved): "
+            "check `policy-changes/`. For a fallback, the source guide's state."
+        )
+    )
     source_changed_at = serializers.SerializerMethodField(
         help_text=(
             "When the source-language (English) guide changed after this translation was "
@@ -68,12 +76,16 @@ class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerial
             "language",
             "fallback",
             "needs_review",
+            "needs_update",
             "source_changed_at",
             "translations",
         ]
 
     def get_needs_review(self, obj) -> bool:
         return self.context["needs_review"].get(("page", obj.pk), False)
+
+    def get_needs_update(self, obj) -> bool:
+        return obj.pk in self.context.get("needs_update", ())
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_source_changed_at(self, obj) -> datetime.datetime | None:

@@ -18,7 +18,7 @@ from core.languages import codes
 from know_your_rights.api import serializers as api
 from know_your_rights.guide_body import cited_hotlines, cited_statements
 from know_your_rights.guides import sources_for
-from know_your_rights.models import GuidePage, Hotline, PolicyStatement
+from know_your_rights.models import GuidePage, GuideUpdateMark, Hotline, PolicyStatement
 from know_your_rights.review import needs_review_map, source_changed_map
 from know_your_rights.search_terms import search_words
 
@@ -35,6 +35,15 @@ class GuideQuery(serializers.Serializer):
 
 def _review(objects, default_id, kind: str) -> dict:
     return {(kind, pk): flag for pk, flag in needs_review_map(objects, default_id).items()}
+
+
+def _needing_update(pages) -> set[int]:
+    """Ids of `pages` a policy change marked and that are not updated yet (one query)."""
+    return set(
+        GuideUpdateMark.objects.open()
+        .filter(page_id__in=[page.pk for page in pages])
+        .values_list("page_id", flat=True)
+    )
 
 
 @extend_schema(parameters=[LANG_PARAMETER, GuideQuery])
@@ -83,6 +92,7 @@ class GuideList(LocalizedListMixin, generics.ListAPIView):
         context["source_changed"] = source_changed_map(
             getattr(self, "page_objects", []), context["default_id"]
         )
+        context["needs_update"] = _needing_update(getattr(self, "page_objects", []))
         return context
 
 
@@ -151,6 +161,7 @@ class GuideDetail(LocalizedListMixin, generics.RetrieveAPIView):
         hotlines = cited_hotlines(page.body)
         context["sources"] = sources_for(statements)
         context["source_changed"] = source_changed_map([page], context["default_id"])
+        context["needs_update"] = _needing_update([page])
         review = _review([page], context["default_id"], "page")
         review.update(_review(statements, context["default_id"], "policystatement"))
         review.update(_review(hotlines, context["default_id"], "hotline"))

@@ -22,6 +22,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from tests.factories.advocacy import ensure_areas, publish_alert
 from tests.factories.know_your_rights import (
+    GuideUpdateMarkFactory,
+    PolicyEventFactory,
     body_citing,
     make_guide,
     make_hotline,
@@ -50,6 +52,8 @@ def test_schema_validates_and_documents_every_endpoint(client):
         "/api/v1/guides/",
         "/api/v1/guides/{id}/",
         "/api/v1/policy-statements/",
+        "/api/v1/policy-statements/{id}/history/",
+        "/api/v1/policy-changes/",
         "/api/v1/hotlines/",
         "/api/v1/alerts/",
         "/api/v1/areas/",
@@ -68,6 +72,19 @@ def test_schema_validates_and_documents_every_endpoint(client):
         "page",
         "page_size",
     }
+    assert {p["name"] for p in paths["/api/v1/policy-changes/"]["get"]["parameters"]} >= {
+        "lang",
+        "since",
+        "page",
+        "page_size",
+    }
+    schemas = schema["components"]["schemas"]
+    assert "needs_update" in schemas["Guide"]["properties"]
+    assert "needs_update" in schemas["GuideDetail"]["properties"]
+    assert {"url", "effective", "source", "corrects", "superseded_by"} <= set(
+        schemas["PolicyEvent"]["properties"]
+    )
+    assert "recorded_by" not in schemas["PolicyEvent"]["properties"]
     guides = paths["/api/v1/guides/"]["get"]["responses"]
     assert {"200", "304", "400", "404"} <= set(guides)
     assert guides["400"]["content"]["application/json"]["schema"]["$ref"].endswith("/Error")
@@ -102,6 +119,9 @@ def content():
     statement = make_statement("idnyc-accepted")
     guide = make_guide("your-idnyc", body=body_citing([statement], make_hotline()))
     translate_guide(guide, "es", "Su IDNYC")
+    PolicyEventFactory(statement=statement, first_version=True)
+    change = PolicyEventFactory(statement=statement, superseded_by=make_statement("replacement"))
+    GuideUpdateMarkFactory(event=change, page=guide)
     publish_alert("Checkpoint", translations=("es",))
 
 
