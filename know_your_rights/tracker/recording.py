@@ -419,8 +419,8 @@ def record_verification(
 
     A verification says the statement is in force as stated: it changes no
     text or status and marks no guide. It sets the statement's last verified
-    date (and next review date, `POLICY_REVIEW_DAYS` later) in every language;
-    a translation's approval still covers it (the date is not a translator's
+    date in every language (so it is current for `POLICY_REVIEW_DAYS`); a
+    translation's approval still covers it (the date is not a translator's
     words). Raises TrackerError for a missing source, a date in the future,
     or a rescinded or superseded statement.
     """
@@ -460,12 +460,16 @@ def record_verification(
 
 
 def _set_verified(english: PolicyStatement, verified: datetime.date) -> None:
-    """Set last verified (and the next review date) on the statement and its translations.
+    """Set last verified on the statement and its translations.
 
-    The translations are updated without a save, then their approvals follow
-    the new content: one that covered the translation still does.
+    A review date an editor set that this check reaches is done with (it is
+    emptied); a later one stays. The translations are updated without a save,
+    then their approvals follow the new content: one that covered the
+    translation still does.
     """
-    review_due = verified + datetime.timedelta(days=settings.POLICY_REVIEW_DAYS)
+    review_due = english.review_due
+    if review_due is not None and review_due <= verified:
+        review_due = None
     english.last_verified, english.review_due = verified, review_due
     english.save(update_fields=["last_verified", "review_due"])
     translations = list(_translations(english))
