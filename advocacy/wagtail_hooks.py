@@ -1,7 +1,8 @@
 """Wagtail admin hooks of the advocacy app.
 
 - The "Alerts" menu: the alert list (Editors and Moderators) and the
-  dispatches (Moderators only), plus alert sending and dispatch progress.
+  dispatches (Moderators only), plus alert sending and dispatch progress,
+  and "Draft an alert" from a policy change (``policy_alerts_admin``).
 - Where an alert stands in its approval ("1 of 2 approvals — waiting for a
   second Moderator"): in the page editor and on the dashboard.
 - Who may delete or move a page (``core.roles.may_delete_or_move``):
@@ -26,6 +27,7 @@ from advocacy import approval_status
 from advocacy.alerts_admin import admin_urls
 from advocacy.alerts_overview import alert_list_view, works_on_alerts
 from advocacy.models import AlertPage
+from advocacy.policy_alerts_admin import admin_urls as policy_alert_urls
 from core.roles import is_moderator, may_delete_or_move
 
 
@@ -41,7 +43,11 @@ class AlertWorkerMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_alert_admin_urls():
-    return [*admin_urls(), path("alerts/", alert_list_view, name="advocacy_alerts")]
+    return [
+        *admin_urls(),
+        *policy_alert_urls(),
+        path("alerts/", alert_list_view, name="advocacy_alerts"),
+    ]
 
 
 @hooks.register("register_admin_menu_item")
