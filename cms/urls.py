@@ -11,6 +11,7 @@ from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
 from cms.api import views as api_views
+from know_your_rights import urls as know_your_rights_urls
 
 urlpatterns = [
     # The API has no language prefix (?lang= / Accept-Language) and must come
@@ -53,6 +54,8 @@ urlpatterns += i18n_patterns(
     path("alerts/feed/", AlertFeed(), name="alert_feed"),
     path("alerts/feed/<slug:area_slug>/", AlertFeed(), name="alert_feed_area"),
     path("", include(advocacy_urls)),
+    # The policy tracker's pages and feed (before Wagtail's catch-all).
+    path("", include(know_your_rights_urls)),
     path("", include(wagtail_urls)),
     prefix_default_language=True,
 )

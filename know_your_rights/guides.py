@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils.translation import get_language_info, to_locale
+from django.utils.translation import get_language, get_language_info, to_locale
 
 from know_your_rights.guide_body import (
     cited_hotlines,
@@ -20,10 +20,12 @@ from know_your_rights.guide_body import (
 )
 from know_your_rights.models.policy import PolicySource
 from know_your_rights.review import review_state
+from know_your_rights.update_notice import open_update_notices
 
 
 def guide_context(page, default_locale_id: int | None = None) -> dict:
-    """Context for a GuidePage: cited statements with their sources, review state.
+    """Context for a GuidePage: cited statements with their sources, review
+    state, and the notices of policy changes the guide awaits an update for.
 
     `default_locale_id` (the source language's Locale) saves a query when
     the caller knows it.
@@ -42,6 +44,8 @@ def guide_context(page, default_locale_id: int | None = None) -> dict:
         "sources": sources_for(statements, translated_sources),
         "out_of_date_count": sum(1 for s in statements if s.out_of_date),
         "review": review_state(page, default_locale_id),
+        # A change to a statement it cites: one query, in the reader's language.
+        "update_notices": open_update_notices(page.pk, get_language()),
     }
 
 
