@@ -12,6 +12,7 @@ from django.db import OperationalError
 
 from advocacy import digest, subscriptions
 from advocacy.dispatching import preparing, sender, upkeep
+from know_your_rights.tracker import reminders
 
 
 @shared_task(name="advocacy.prepare_dispatch", ignore_result=True)
@@ -36,6 +37,12 @@ def sweep_dispatches() -> int:
 def queue_weekly_digest() -> None:
     """Beat: make this week's digest dispatch."""
     digest.queue_weekly_digest()
+
+
+@shared_task(name="advocacy.send_policy_reminders", ignore_result=True)
+def send_policy_reminders() -> int:
+    """Beat, Mondays: the policy tracker's weekly note to Editors and Moderators."""
+    return reminders.send_policy_reminders()
 
 
 @shared_task(name="advocacy.purge_deliveries", ignore_result=True)

@@ -374,6 +374,11 @@ CELERY_BEAT_SCHEDULE["advocacy.queue_weekly_digest"] = {
     "task": "advocacy.queue_weekly_digest",
     "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
 }
+# The policy tracker's weekly note (what is due, what is stuck) to Editors and Moderators.
+CELERY_BEAT_SCHEDULE["advocacy.send_policy_reminders"] = {
+    "task": "advocacy.send_policy_reminders",
+    "schedule": crontab(minute=0, hour=9, day_of_week="mon"),
+}
 CELERY_BEAT_SCHEDULE["advocacy.purge_deliveries"] = {
     "task": "advocacy.purge_deliveries",
     "schedule": crontab(minute=30, hour=3),
