@@ -38,7 +38,8 @@ class URLLocaleMiddleware(LocaleMiddleware):
     def process_response(self, request, response):
         # The API has no language prefix: its 404s are answers, not pages to
         # redirect to /<lang>/... (and it varies on Accept-Language itself).
-        if request.path_info.startswith("/api/"):
+        # Nor has a guide's short link (/g/<code>/): its 404 says the code is unknown.
+        if request.path_info.startswith(("/api/", "/g/")):
             return response
         return super().process_response(request, response)
 

@@ -11,6 +11,7 @@ from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
 from cms.api import views as api_views
+from know_your_rights import short_link_urls
 from know_your_rights import urls as know_your_rights_urls
 
 urlpatterns = [
@@ -33,6 +34,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # One-click unsubscribe (RFC 8058) has no language prefix.
     *advocacy_urls.unprefixed_urlpatterns,
+    # Guides' short links (`/g/<code>/`, printed on flyers): the code names the language.
+    path("", include(short_link_urls)),
 ]
 
 # Under /api/ every error is the API's JSON envelope, also where no DRF view

@@ -26,6 +26,7 @@ from know_your_rights.api.body_serializers import (
     GuideBlockSchema,
     block_value,
 )
+from know_your_rights.api.outreach_fields import OutreachLinksMixin
 from know_your_rights.api.policy_serializers import (
     HotlineSerializer,
     PolicySourceSerializer,
@@ -44,7 +45,9 @@ __all__ = [
 ]
 
 
-class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerializer):
+class GuideSerializer(
+    OutreachLinksMixin, LocalizedMixin, TranslationsMixin, serializers.ModelSerializer
+):
     url = serializers.SerializerMethodField(help_text="The guide on the public site.")
     needs_update = serializers.SerializerMethodField(
         help_text=(
@@ -79,6 +82,8 @@ class GuideSerializer(LocalizedMixin, TranslationsMixin, serializers.ModelSerial
             "needs_update",
             "source_changed_at",
             "translations",
+            "short_link",
+            "flyer_pdf",
         ]
 
     def get_needs_review(self, obj) -> bool:

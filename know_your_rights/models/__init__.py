@@ -1,14 +1,16 @@
 """Guides and the policy they rest on: the policy and its phone lines
 (``policy.py``), translation approvals (``approvals.py``), and the guide pages
-with the help line setting (``pages.py``), and the policy tracker's history
-and guide marks (``tracker.py``). Imports go one way: pages use the
-others, never the reverse. The pages also use ``guides``, ``review`` and
+with the help line setting (``pages.py``), the policy tracker's history
+and guide marks (``tracker.py``), and the guides' short links
+(``short_links.py``). Imports go one way: pages use the others, never the
+reverse. The pages also use ``guides``, ``review`` and
 ``cards``, so those import a model from its own module
 (``know_your_rights.models.policy``), never from this package."""
 
 from .approvals import TranslationApproval
 from .pages import GuideIndexPage, GuidePage, HelpLineSettings
 from .policy import Hotline, PartialDateMixin, PolicySource, PolicyStatement
+from .short_links import ShortLink
 from .tracker import GuideUpdateMark, PolicyEvent
 
 __all__ = [
@@ -21,5 +23,6 @@ __all__ = [
     "PolicyEvent",
     "PolicySource",
     "PolicyStatement",
+    "ShortLink",
     "TranslationApproval",
 ]

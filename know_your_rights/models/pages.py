@@ -9,8 +9,9 @@ through its blocks; what a page shows beside its body is gathered by
 from __future__ import annotations
 
 from django.db import models
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -24,6 +25,13 @@ from core.locales import request_default_locale
 from core.view_restrictions import OneQueryViewRestrictionsMixin
 from know_your_rights.blocks import GuideBodyBlock
 from know_your_rights.cards import card_context, render_card_pdf
+from know_your_rights.flyers import (
+    FlyerRequestError,
+    flyer_context,
+    flyer_filename,
+    flyer_options,
+    render_flyer_pdf,
+)
 from know_your_rights.guides import guide_context
 from know_your_rights.review import review_state
 
@@ -143,5 +151,24 @@ class GuidePage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
         pdf = render_card_pdf(request, context)
         response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"faro-{self.slug}-{self.locale.language_code}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+    @path("flyer/pdf/")
+    def flyer_pdf(self, request):
+        """The printable flyer (``know_your_rights.flyers``): ?with=<language>&size=<paper>."""
+        if not self.live:
+            raise Http404
+        language = translation.get_language()
+        try:
+            options = flyer_options(request.GET, language)
+        except FlyerRequestError as error:
+            return HttpResponseBadRequest(str(error), content_type="text/plain; charset=utf-8")
+        fallback = getattr(request, "faro_fallback", False)
+        context = flyer_context(self, language, fallback, options)
+        response = HttpResponse(
+            render_flyer_pdf(request, context, options), content_type="application/pdf"
+        )
+        filename = flyer_filename(self, context)
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
