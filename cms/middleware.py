@@ -19,8 +19,9 @@ from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
 from django.utils import translation
+from wagtail.views import serve as wagtail_serve
 
-from cms import page_cache, two_factor
+from cms import page_cache, page_frame, two_factor
 from core.languages import negotiate
 
 # Session key holding the time of sign-in (see cms.signals).
@@ -59,6 +60,23 @@ class PageCacheMiddleware:
             response.setdefault("Cache-Control", f"public, max-age={settings.PUBLIC_MAX_AGE}")
             response = page_cache.store(request, response)
         return response
+
+
+class PageFrameMiddleware:
+    """Route a request for a Wagtail page with `cms.page_frame`: the site's home
+    page and what every page shows beside itself (locales, the language
+    links' root paths, the help line) in one query, where Wagtail's `serve`
+    and the rendering would ask in six to eight."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_serve:
+            page_frame.prepare(request, view_args[0] if view_args else view_kwargs["path"])
 
 
 class PermissionsPolicyMiddleware:
