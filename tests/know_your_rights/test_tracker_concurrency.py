@@ -87,7 +87,7 @@ def test_the_second_editor_who_saw_the_old_history_is_told_to_reload(site_tree):
     assert waited, outcome
     assert isinstance(outcome, StaleHistory), outcome
     assert "reload to see it" in outcome.message
-    assert list(PolicyEvent.objects.values_list("sequence", "status")) == [(1, "changed")]
+    assert list(statement.events.values_list("sequence", "status")) == [(1, "changed")]
     statement = PolicyStatement.objects.get(pk=statement.pk)
     assert (statement.status, statement.quote) == ("changed", "Officers may ask.")
 
@@ -97,7 +97,7 @@ def test_without_an_expected_sequence_both_are_kept_in_order(site_tree):
     outcome, waited = _race(statement, second_expects=False)
     assert waited
     assert isinstance(outcome, PolicyEvent), outcome
-    events = list(PolicyEvent.objects.order_by("sequence"))
+    events = list(statement.events.order_by("sequence"))
     assert [(e.sequence, e.status, e.previous_status) for e in events] == [
         (1, "changed", "in_force"),
         (2, "rescinded", "changed"),  # B saw A's change as the state before its own
