@@ -1,7 +1,8 @@
 """Loading the memo's content (``know_your_rights.seed.memo``) into the site.
 
 ``load_memo_content`` writes the sources, statements and guides in English,
-published as an administrative import, then their translations through
+published as an administrative import (with each memo statement's first
+version in the policy tracker), then their translations through
 wagtail-localize (a TranslationSource per object, a StringTranslation per
 segment, then ``save_target``), so translators can edit and sync them later
 in the admin. The translated strings live in seed/translations/<language>.json,
@@ -28,16 +29,24 @@ from wagtail_localize.models import (
 )
 
 from know_your_rights.legal_review import assign_legal_review
-from know_your_rights.models import GuideIndexPage, GuidePage, PolicySource, PolicyStatement
+from know_your_rights.models import (
+    GuideIndexPage,
+    GuidePage,
+    PolicyEvent,
+    PolicySource,
+    PolicyStatement,
+)
 from know_your_rights.seed import SEED_DIR, TRANSLATIONS_DIR
 from know_your_rights.seed.memo import (
     EARLIER_SEED_SUMMARIES,
     GUIDES,
     INDEX,
+    MEMO_TITLE,
     SOURCES,
     STATEMENTS,
 )
 from know_your_rights.terms import review_note
+from know_your_rights.tracker.recording import record_first_version
 
 ADMINISTRATIVE_IMPORT = "know_your_rights.administrative_import"
 TOOL_NAME = "Faro seed (machine-made, needs review)"
@@ -168,12 +177,21 @@ def load_sources_and_statements(
             source = PolicySource.objects.create(
                 locale=english,
                 title=data["title"],
+                kind=data["kind"],
                 issuer=data["issuer"],
                 date_year=data["date_year"],
                 full_text=_data_file_text(data["full_text_file"]),
                 text_attribution=data["text_attribution"],
             )
             report.add(f"source {source.title}")
+        elif source.kind != data["kind"]:
+            # Sources written before kinds existed were all called memos.
+            # The kind is synchronised: the translations follow at once.
+            PolicySource.objects.filter(translation_key=source.translation_key).update(
+                kind=data["kind"]
+            )
+            source.kind = data["kind"]
+            report.updated.append(f"source {source.title}")
         sources[data["title"]] = source
     statements = {}
     for data in STATEMENTS:
@@ -202,6 +220,26 @@ def load_sources_and_statements(
                 report.kept.append(f"statement {statement.key}")
         statements[data["key"]] = statement
     return list(sources.values()), statements
+
+
+def record_first_versions(
+    report: SeedReport, sources: list[PolicySource], statements: dict[str, PolicyStatement]
+) -> None:
+    """Record each memo statement as it stands as its first version in the tracker.
+
+    Source: the memo; effective: the memo's date, as much of it as is known
+    (the year). Nothing is verified, so the statements stay "may be out of
+    date". Statements that already have a first version are left alone.
+    """
+    memo = next(source for source in sources if source.title == MEMO_TITLE)
+    effective = (memo.date_year, memo.date_month, memo.date_day)
+    for key, statement in statements.items():
+        if statement.source_id != memo.pk:
+            continue
+        if statement.events.filter(kind=PolicyEvent.Kind.FIRST_VERSION).exists():
+            continue
+        record_first_version(statement, source=memo, effective_date=effective)
+        report.add(f"first version of statement {key}")
 
 
 def _seed_translates(statements: dict[str, PolicyStatement], report: SeedReport) -> list:
@@ -358,6 +396,7 @@ def load_memo_content(languages: list[str] | None = None) -> SeedReport:
     report = SeedReport()
     with transaction.atomic():
         sources, statements = load_sources_and_statements(report)
+        record_first_versions(report, sources, statements)
         pages = load_english_pages(report, statements)
     codes = languages or [code for code, _ in settings.LANGUAGES]
     for code in codes:

@@ -47,9 +47,12 @@ MEMO_ATTRIBUTION = "NYPD policy as stated in the Police Commissioner's 2017 memo
 NAMES_KEPT_AS_IS = {"Patch"}
 
 
+# "kind" is a PolicySource.Kind value. The memo's statements get their first
+# version in the policy tracker (effective in the memo's year, day not given).
 SOURCES = [
     {
         "title": MEMO_TITLE,
+        "kind": "memo",
         "issuer": "NYPD Police Commissioner",
         "date_year": 2017,
         "full_text_file": "nypd_memo_2017.txt",
@@ -60,6 +63,7 @@ SOURCES = [
     },
     {
         "title": ARTICLE_TITLE,
+        "kind": "news_report",
         "issuer": "Patch",
         "date_year": None,
         "full_text_file": "patch_article_excerpts.txt",

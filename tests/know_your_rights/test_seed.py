@@ -4,8 +4,10 @@ run on content an earlier seed wrote brings it up to date (needing review again)
 from __future__ import annotations
 
 import json
+from importlib import import_module
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
@@ -15,13 +17,22 @@ from wagtail_localize.models import StringTranslation, Translation, TranslationS
 from know_your_rights.models import (
     GuideIndexPage,
     GuidePage,
+    GuideUpdateMark,
+    PolicyEvent,
     PolicySource,
     PolicyStatement,
     TranslationApproval,
 )
 from know_your_rights.review import approve, needs_review, needs_review_map
 from know_your_rights.seed import SEED_DIR, TRANSLATIONS_DIR
-from know_your_rights.seed.memo import EARLIER_SEED_SUMMARIES, GUIDES, NAMES_KEPT_AS_IS, STATEMENTS
+from know_your_rights.seed.memo import (
+    ARTICLE_TITLE,
+    EARLIER_SEED_SUMMARIES,
+    GUIDES,
+    MEMO_TITLE,
+    NAMES_KEPT_AS_IS,
+    STATEMENTS,
+)
 from know_your_rights.seeding import (
     TOOL_NAME,
     english_strings,
@@ -40,6 +51,7 @@ def _counts() -> dict[str, int]:
         PageLogEntry,
         PolicySource,
         PolicyStatement,
+        PolicyEvent,
         TranslationSource,
         Translation,
         StringTranslation,
@@ -102,6 +114,39 @@ def test_article_claims_are_reported_facts_not_policy(seeded):
 def test_no_seeded_statement_is_verified(seeded):
     assert PolicyStatement.objects.count() == 8 * len(LANGUAGES)
     assert not PolicyStatement.objects.filter(last_verified__isnull=False).exists()
+    assert not PolicyEvent.objects.filter(kind=PolicyEvent.Kind.VERIFICATION).exists()
+
+
+def test_each_memo_statement_has_its_first_version_and_each_source_its_kind(seeded):
+    english = Locale.get_default()
+    memo = PolicySource.objects.get(title=MEMO_TITLE, locale=english)
+    article = PolicySource.objects.get(title=ARTICLE_TITLE, locale=english)
+    kinds = dict(
+        PolicySource.objects.filter(
+            translation_key__in=[memo.translation_key, article.translation_key]
+        )
+        .values_list("translation_key", "kind")
+        .distinct()
+    )
+    assert kinds == {memo.translation_key: "memo", article.translation_key: "news_report"}
+    memo_statements = PolicyStatement.objects.filter(locale=english, source=memo)
+    assert memo_statements.count() == 5
+    events = PolicyEvent.objects.filter(statement__in=memo_statements)
+    assert {event.statement_id for event in events} == {s.pk for s in memo_statements}
+    for event in events.select_related("statement"):
+        assert (event.kind, event.sequence, event.source_id) == ("first_version", 1, memo.pk)
+        assert (event.effective_year, event.effective_month, event.effective_day) == (
+            2017,
+            None,
+            None,
+        )
+        assert (event.status, event.quote) == ("in_force", event.statement.quote)
+        assert event.checked_on is None and event.recorded_by is None
+    with translation.override("en"):
+        assert events.first().effective_display == "2017 (day not given)"
+    # The article's reported facts are not policy with a version history.
+    assert not PolicyEvent.objects.filter(statement__source=article).exists()
+    assert not GuideUpdateMark.objects.exists()
 
 
 def test_translations_are_made_through_wagtail_localize_as_machine_translations(seeded):
@@ -191,6 +236,22 @@ def test_a_rerun_brings_earlier_seeded_text_up_to_date_and_it_needs_review_again
     assert "statement detainers-narrow" in report.updated
     assert any(item.startswith("es ") for item in report.updated)
     assert load_memo_content(["es"]).changed is False
+
+
+def test_sources_seeded_before_kinds_existed_become_a_memo_and_a_news_report(seeded):
+    article = PolicySource.objects.get(title=ARTICLE_TITLE, locale=Locale.get_default())
+    article_everywhere = PolicySource.objects.filter(translation_key=article.translation_key)
+    article_everywhere.update(kind="memo")  # what migration 0006 gave every source
+    migration = import_module("know_your_rights.migrations.0008_policy_source_kinds")
+    migration.article_is_a_news_report(django_apps, None)
+    assert set(article_everywhere.values_list("kind", flat=True)) == {"news_report"}
+
+    article_everywhere.update(kind="memo")
+    report = load_memo_content(["es"])
+    assert f"source {ARTICLE_TITLE}" in report.updated
+    assert set(article_everywhere.values_list("kind", flat=True)) == {"news_report"}
+    memo = PolicySource.objects.get(title=MEMO_TITLE, locale=Locale.get_default())
+    assert memo.kind == "memo"
 
 
 def test_a_rerun_keeps_a_statement_a_person_has_edited(seeded):
