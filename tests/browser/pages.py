@@ -10,4 +10,5 @@ PAGES = {
     "card": f"{GUIDE}card/",
     "alert list": "alerts/",
     "subscribe": "subscribe/",
+    "policy tracker": "policy/",
 }

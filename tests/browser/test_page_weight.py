@@ -24,6 +24,7 @@ PAGES = {
     "alert list": "alerts/",
     "subscribe": "subscribe/",
     "search": "search/?q=IDNYC",
+    "policy tracker": "policy/",
 }
 
 

@@ -17,11 +17,15 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 
 from know_your_rights.dates import format_partial_date
 from know_your_rights.models import GuideUpdateMark, PolicyEvent, PolicyStatement
+from know_your_rights.tracker.recording import record_change
 from tests.factories.know_your_rights import (
     PolicySourceFactory,
     body_citing,
@@ -343,3 +347,56 @@ def test_tracker_is_cached_and_a_recorded_change_shows_at_once(client, tracked):
     response = client.get("/es/policy/")
     assert response["X-Cache"] == "miss"
     assert "Test data: checked again." in response.content.decode()
+
+
+def test_a_change_recorded_once_reaches_every_guide_citing_it_and_the_feed(client, site_tree):
+    # Through the tracker's own rules: recording marks the guides, the pages
+    # (cached before) show the notice at once, in each reader's language.
+    statement = make_statement("test-recorded", summary=SUMMARY["en"])
+    _translate(statement, "ar", SUMMARY["ar"])
+    guide = make_guide("test-recorded-guide", title="Test recorded", body=body_citing([statement]))
+    translate_guide(guide, "ar", "دليل تجريبي")
+    for code in ("en", "ar", "es"):
+        assert "notice-update" not in _html(client, f"/{code}/guides/test-recorded-guide/")
+    change = record_change(
+        statement,
+        status=PolicyStatement.Status.RESCINDED,
+        source=PolicySourceFactory(title="Test ruling 2026", kind="ruling", date_year=2026),
+        effective_date=(2026, 3, None),
+        note=NOTE,
+    )
+    for code in ("en", "ar", "es"):
+        notice = _notice(_html(client, f"/{code}/guides/test-recorded-guide/"))
+        assert f'href="/{code}/policy/changes/{change.pk}/"' in notice
+        assert RESCINDED[code] in notice
+    assert SUMMARY["ar"] in _notice(_html(client, "/ar/guides/test-recorded-guide/"))
+    feed = ET.fromstring(client.get("/ar/policy/feed/").content)
+    links = [entry.find(f"{ATOM}link").get("href") for entry in feed.findall(f"{ATOM}entry")]
+    assert links == [f"{settings.SITE_URL}/ar/policy/changes/{change.pk}/"]
+
+
+def _queries(client, path: str) -> int:
+    cache.clear()  # a real render, not the page cache
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+    return len(queries)
+
+
+def test_tracker_costs_the_same_queries_for_more_statements_events_and_guides(client, tracked):
+    _queries(client, "/ar/policy/")  # warm per-process caches (site, locales)
+    few = _queries(client, "/ar/policy/")
+    for n in range(4):
+        statement = make_statement(f"test-more-{n}", summary=f"Test summary {n}.")
+        _translate(statement, "ar", f"ملخص {n}")
+        make_guide(f"test-more-guide-{n}", body=body_citing([statement, tracked["statement"]]))
+        PolicyEvent.objects.create(
+            statement=statement,
+            sequence=1,
+            kind=PolicyEvent.Kind.FIRST_VERSION,
+            status="in_force",
+            quote=statement.quote,
+            source=tracked["ruling"],
+            effective_year=2026,
+        )
+    many = _queries(client, "/ar/policy/")
+    assert many == few, (few, many)

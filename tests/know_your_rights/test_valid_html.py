@@ -18,14 +18,20 @@ from django.test import Client
 
 from advocacy.models import Subscriber
 from advocacy.tokens import CONFIRM, MANAGE, UNSUBSCRIBE, make_token
+from know_your_rights.guide_body import cited_statements
+from know_your_rights.models import GuidePage, PolicyEvent, PolicyStatement
+from know_your_rights.tracker.recording import record_change
 from tests.factories.advocacy import make_subscriber, publish_alert
+from tests.factories.know_your_rights import PolicySourceFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LANGUAGES = ["es", "ar"]
 
 
-def public_pages(language: str, alert_slug: str, tokens: dict[str, str]) -> dict[str, str]:
+def public_pages(
+    language: str, alert_slug: str, tokens: dict[str, str], change: PolicyEvent
+) -> dict[str, str]:
     """Page type -> path, one of each kind a reader can reach."""
     return {
         "home": f"/{language}/",
@@ -42,6 +48,9 @@ def public_pages(language: str, alert_slug: str, tokens: dict[str, str]) -> dict
         "unsubscribe": f"/unsubscribe/{tokens[UNSUBSCRIBE]}/",
         "bad link": f"/{language}/preferences/not-a-token/",
         "search": f"/{language}/search/?q=IDNYC",
+        "policy tracker": f"/{language}/policy/",
+        "policy statement": f"/{language}/policy/{change.statement.key}/",
+        "policy change": f"/{language}/policy/changes/{change.pk}/",
         "not found": f"/{language}/no-such-page/",
     }
 
@@ -62,8 +71,23 @@ def run_checker(folder: Path) -> list[dict]:
     return json.loads(result.stderr or '{"messages": []}')["messages"]
 
 
+def _recorded_change() -> PolicyEvent:
+    """A change to a statement the IDNYC guide cites, so the guide and its
+    card carry the "needs update" notice too (test data, rolled back)."""
+    guide = GuidePage.objects.get(slug="your-idnyc", locale__language_code="en")
+    (statement, *_others) = cited_statements(guide.body)
+    return record_change(
+        statement,
+        status=PolicyStatement.Status.CHANGED,
+        source=PolicySourceFactory(title="Test ruling 2026", kind="ruling", date_year=2026),
+        effective_date=(2026, 3, None),
+        note="Test data: a change recorded to check the pages' HTML.",
+    )
+
+
 def test_every_public_page_type_is_valid_html(seeded, tmp_path):
     alert = publish_alert("Valid HTML alert", translations=("es", "ar"))
+    change = _recorded_change()
     saved: dict[str, str] = {}
     for language in LANGUAGES:
         subscriber = make_subscriber(
@@ -78,7 +102,7 @@ def test_every_public_page_type_is_valid_html(seeded, tmp_path):
             UNSUBSCRIBE: make_token(subscriber, UNSUBSCRIBE),
         }
         client = Client()
-        for kind, path in public_pages(language, alert.slug, tokens).items():
+        for kind, path in public_pages(language, alert.slug, tokens, change).items():
             if kind == "subscribe with errors":
                 response = client.post(path, {"email": "not an address", "language": language})
             else:
