@@ -158,8 +158,10 @@ def test_editors_and_moderators_find_the_actions_on_the_statement(cited, role):
     editor_page = client.get(
         f"/admin/snippets/know_your_rights/policystatement/edit/{statement.pk}/"
     ).content.decode()
+    listing = client.get("/admin/snippets/know_your_rights/policystatement/").content.decode()
     for url in (history_url(statement), change_url(statement), verify_url(statement)):
         assert url in editor_page
+        assert url in listing
     assert client.get(change_url(statement)).status_code == 200
     assert client.get(verify_url(statement)).status_code == 200
 
