@@ -3,7 +3,8 @@
 from django import template
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Length, Substr
-from django.urls import translate_url
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.translation import override
 from wagtail.models import Page
 
 from core.absolute_urls import absolute_url
@@ -31,6 +32,23 @@ def _page_translations(page: Page) -> dict[str, Page]:
     }
 
 
+def _translated_path(request, code: str) -> str:
+    """`translate_url(request.path, code)`, without resolving the path again.
+
+    Django already resolved this request's path; `translate_url` would
+    resolve it once more for every language.
+    """
+    match = request.resolver_match
+    if match is None or request.path != request.path_info or "%" in request.path:
+        return translate_url(request.path, code)
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    with override(code):
+        try:
+            return reverse(name, args=match.args, kwargs=match.kwargs)
+        except NoReverseMatch:
+            return request.path
+
+
 @register.simple_tag(takes_context=True)
 def language_links(context) -> list[dict]:
     """One entry per language: the same page in that language.
@@ -52,7 +70,7 @@ def language_links(context) -> list[dict]:
         # serves the source page with a notice, as for a missing translation.
         url = translations[code].get_url(request) if code in translations else None
         if url is None:
-            url = translate_url(request.path, code)
+            url = _translated_path(request, code)
         links.append(
             {
                 "code": code,
