@@ -18,12 +18,14 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import BinaryIO, TextIO
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 from advocacy.crypto import email_hash, encrypt_email
@@ -277,14 +279,39 @@ def import_subscribers(
     # Ids only (not model instances), so a long list of pending rows stays small.
     to_confirm_ids: list[int] = []
     done = reported = 0
-
-    with _text(source) as text, subscriber_inserter() as inserter:
-        for batch in _batches(_Rows(text), BATCH_SIZE):
-            _import_batch(batch, validator, inserter, result, to_confirm_ids, resend_pending)
-            done += len(batch)
-            if progress and (done - reported >= progress_every or done == total):
-                progress(done, total)
-                reported = done
+    # One thread stores batch N while this one reads and checks batch N+1,
+    # so the database and Python work at the same time. It uses this
+    # thread's connection (and so its transaction), never both at once.
+    shared = connections[DEFAULT_DB_ALIAS]
+    shared.inc_thread_sharing()
+    try:
+        with (
+            _text(source) as text,
+            subscriber_inserter() as inserter,
+            ThreadPoolExecutor(1, initializer=_use_connection, initargs=(shared,)) as storing,
+        ):
+            pending: tuple[Future, int] | None = None
+            for batch in _batches(_Rows(text), BATCH_SIZE):
+                checked = _check_batch(batch, validator, result)
+                if pending:
+                    pending[0].result()
+                    done += pending[1]
+                    if progress and (done - reported >= progress_every or done == total):
+                        progress(done, total)
+                        reported = done
+                pending = (
+                    storing.submit(
+                        _store_batch, checked, inserter, result, to_confirm_ids, resend_pending
+                    ),
+                    len(batch),
+                )
+            if pending:
+                pending[0].result()
+                done += pending[1]
+                if progress and done != reported:
+                    progress(done, total)
+    finally:
+        shared.dec_thread_sharing()
     result.errors.sort()
 
     # Mails go out after every row is stored, over one connection.
@@ -300,21 +327,32 @@ def import_subscribers(
     return result
 
 
-def _import_batch(
-    batch: list[tuple[int, dict]],
-    validator: _Validator,
-    inserter: SubscriberInserter,
-    result: ImportResult,
-    to_confirm_ids: list[int],
-    resend_pending: bool,
-) -> None:
-    """Check, look up and store one batch, adding its outcomes to ``result``."""
+def _use_connection(shared) -> None:
+    """Make ``shared`` this thread's default connection (as Django's live
+    test server does)."""
+    connections[DEFAULT_DB_ALIAS] = shared
+
+
+def _check_batch(batch: list[tuple[int, dict]], validator: _Validator, result: ImportResult):
+    """The rows of ``batch`` that pass every check needing no database; the
+    others are added to ``result.errors`` with their line."""
     checked: list[_Row] = []
     for line, row in batch:
         try:
             checked.append(validator.check(line, row))
         except SubscriptionError as exc:
             result.errors.append((line, str(exc)))
+    return checked
+
+
+def _store_batch(
+    checked: list[_Row],
+    inserter: SubscriberInserter,
+    result: ImportResult,
+    to_confirm_ids: list[int],
+    resend_pending: bool,
+) -> None:
+    """Look up and store one batch of checked rows, adding the outcomes to ``result``."""
     suppressed, existing = lookup_hashes([row.hashed for row in checked])
     new_rows = []
     for row in checked:
