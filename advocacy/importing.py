@@ -108,10 +108,6 @@ class _Rows:
             )
         self.header = header
 
-    @property
-    def line_num(self) -> int:
-        return self.reader.line_num
-
     def __iter__(self) -> Iterator[tuple[int, dict]]:
         header, width = self.header, len(self.header)
         for fields in self.reader:
@@ -262,9 +258,11 @@ def import_subscribers(
     docstring); returns an ImportResult.
 
     Rows are validated one by one (each bad row is reported with its line)
-    and stored in batches of ``BATCH_SIZE``, so memory stays flat and a
-    large list takes seconds. ``progress(done, total)`` is called about
-    every ``progress_every`` rows and after the last one.
+    and stored in batches of ``BATCH_SIZE`` by a second thread while the
+    next batch is checked, so memory stays flat and a large list takes
+    seconds. ``progress(done, total)`` is called (from the calling thread)
+    as batches are stored, about every ``progress_every`` rows and after
+    the last one.
 
     ``resend_pending``: mail a fresh confirmation link to rows without a
     consent date whose address is already on the list and still pending
