@@ -8,4 +8,7 @@ class KnowYourRightsConfig(AppConfig):
     def ready(self):
         # Imported here because the receivers import models, which cannot
         # load before the app registry is ready (Django's documented place).
-        from know_your_rights import signals  # noqa: F401 - connects receivers
+        from know_your_rights import (
+            short_link_signals,  # noqa: F401 - connects receivers
+            signals,  # noqa: F401 - connects receivers
+        )

@@ -5,6 +5,8 @@ it never existed; and `short_link`/`flyer_pdf` on every guide in the API."""
 from __future__ import annotations
 
 import re
+import threading
+import uuid
 
 import pytest
 from django.conf import settings
@@ -69,6 +71,34 @@ def test_one_random_code_per_guide_and_language(idnyc):
     # Asking again gives the same codes and makes no new rows.
     assert {code: _code(page) for code, page in idnyc.items()} == codes
     assert ShortLink.objects.count() == len(codes)
+
+
+def test_publishing_a_guide_makes_its_code(site_tree):
+    page = make_guide("new-guide")
+    assert ShortLink.objects.filter(
+        translation_key=page.translation_key, locale=page.locale
+    ).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_requests_asking_at_once_get_the_same_code():
+    key, spanish = uuid.uuid4(), locale("es").pk
+    start, codes = threading.Barrier(4), []
+
+    def ask():
+        try:
+            start.wait()
+            codes.append(short_code(key, spanish))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(codes) == 4 and len(set(codes)) == 1
+    assert ShortLink.objects.filter(translation_key=key).count() == 1
 
 
 def test_a_moved_and_renamed_guide_keeps_its_short_link(client, idnyc):
