@@ -2,6 +2,8 @@
 
 - ``statements/<id>/``: a statement's history, newest first, with "Record a
   change" and "Record a verification" for those who may record.
+- ``changes/<event id>/correct/``: "Correct this change", the change form
+  filled in with what was recorded, saved as a correction.
 - ``statements/<id>/change/`` and ``…/verify/``: the two forms
   (``know_your_rights.tracker_forms``). Whatever the history's rules refuse
   (``TrackerError``: no source, a date too far ahead, a supersession cycle,
@@ -113,11 +115,9 @@ def _stale(form, statement: PolicyStatement, error) -> list[PolicyEvent]:
     return list(_history(statement).filter(sequence__gt=loaded))
 
 
-def _record(request, statement_id: int, form_class, record, template: str):
-    """GET: the empty form. POST: record through ``record(form, statement, user)``,
-    or show the refusal on the form."""
-    _require_recorder(request)
-    statement = source_statement(statement_id)
+def _record(request, statement, form_class, record, template: str, *, initial=None, extra=None):
+    """GET: the form (``initial`` filled in). POST: record through
+    ``record(form, statement, user)``, or show the refusal on the form."""
     recorded_since: list[PolicyEvent] = []
     if request.method == "POST":
         form = form_class(statement, request.POST)
@@ -131,7 +131,17 @@ def _record(request, statement_id: int, form_class, record, template: str):
                 form.add_error(None, error.message)
             else:
                 marked = event.guide_marks.count()
-                if event.changes_statement:
+                if event.kind == PolicyEvent.Kind.CORRECTION:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Correction recorded. %(count)s guide page is marked as needing update.",
+                            "Correction recorded. %(count)s guide pages are marked as needing update.",
+                            marked,
+                        )
+                        % {"count": marked},
+                    )
+                elif event.changes_statement:
                     messages.success(
                         request,
                         ngettext(
@@ -145,9 +155,8 @@ def _record(request, statement_id: int, form_class, record, template: str):
                     messages.success(request, _("Verification recorded."))
                 return redirect("know_your_rights_policy_history", statement.pk)
     else:
-        form = form_class(
-            statement, initial={"expected_sequence": recording.latest_sequence(statement)}
-        )
+        initial = {**(initial or {}), "expected_sequence": recording.latest_sequence(statement)}
+        form = form_class(statement, initial=initial)
     return TemplateResponse(
         request,
         template,
@@ -158,23 +167,27 @@ def _record(request, statement_id: int, form_class, record, template: str):
             "guides": impact.guides_citing(statement).filter(locale=statement.locale_id)
             if form_class is RecordChangeForm
             else None,
+            **(extra or {}),
         },
     )
 
 
-def _record_change(form: RecordChangeForm, statement: PolicyStatement, user) -> PolicyEvent:
+def _change_arguments(form: RecordChangeForm, user) -> dict:
     data = form.cleaned_data
-    return recording.record_change(
-        statement,
-        status=data["status"],
-        source=form.source_to_record(),
-        effective_date=form.effective_date,
-        note=data["note"],
-        quote=data["quote"] or None,
-        superseded_by=data["superseded_by"],
-        user=user,
-        expected_sequence=data["expected_sequence"],
-    )
+    return {
+        "status": data["status"],
+        "source": form.source_to_record(),
+        "effective_date": form.effective_date,
+        "note": data["note"],
+        "quote": data["quote"] or None,
+        "superseded_by": data["superseded_by"],
+        "user": user,
+        "expected_sequence": data["expected_sequence"],
+    }
+
+
+def _record_change(form: RecordChangeForm, statement: PolicyStatement, user) -> PolicyEvent:
+    return recording.record_change(statement, **_change_arguments(form, user))
 
 
 def _record_verification(
@@ -193,20 +206,54 @@ def _record_verification(
 
 def record_change_view(request, statement_id: int):
     """ "Record a change": new status or text, on a source, from a date."""
+    _require_recorder(request)
     return _record(
         request,
-        statement_id,
+        source_statement(statement_id),
         RecordChangeForm,
         _record_change,
         "know_your_rights/admin/policy_record_change.html",
     )
 
 
-def record_verification_view(request, statement_id: int):
-    """ "Record a verification": checked against current policy, nothing changed."""
+def record_correction_view(request, event_id: int):
+    """ "Correct this change": what a wrongly recorded change should have said,
+    recorded as a correction (the change itself stays in the history)."""
+    _require_recorder(request)
+    event = get_object_or_404(
+        PolicyEvent.objects.select_related("statement", "source", "superseded_by", "recorded_by"),
+        pk=event_id,
+        kind__in=PolicyEvent.CHANGING_KINDS,
+    )
+
+    def record(form, statement, user):
+        return recording.record_correction(event, **_change_arguments(form, user))
+
     return _record(
         request,
-        statement_id,
+        event.statement,
+        RecordChangeForm,
+        record,
+        "know_your_rights/admin/policy_record_change.html",
+        initial={
+            "status": event.status,
+            "quote": event.quote,
+            "superseded_by": event.superseded_by_id,
+            "source": event.source_id,
+            "effective_year": event.effective_year,
+            "effective_month": event.effective_month,
+            "effective_day": event.effective_day,
+        },
+        extra={"correcting": event},
+    )
+
+
+def record_verification_view(request, statement_id: int):
+    """ "Record a verification": checked against current policy, nothing changed."""
+    _require_recorder(request)
+    return _record(
+        request,
+        source_statement(statement_id),
         RecordVerificationForm,
         _record_verification,
         "know_your_rights/admin/policy_record_verification.html",
@@ -265,6 +312,11 @@ def admin_urls():
             "policy/statements/<int:statement_id>/change/",
             record_change_view,
             name="know_your_rights_policy_record_change",
+        ),
+        path(
+            "policy/changes/<int:event_id>/correct/",
+            record_correction_view,
+            name="know_your_rights_policy_record_correction",
         ),
         path(
             "policy/statements/<int:statement_id>/verify/",

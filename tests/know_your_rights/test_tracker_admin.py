@@ -297,6 +297,51 @@ def test_a_second_editor_who_loaded_before_the_first_saved_is_told_to_reload(cit
     assert notes == ["First editor's change.", "Second editor's change, typed carefully."]
 
 
+def test_a_wrongly_recorded_change_is_corrected_and_both_stay_in_the_history(cited):
+    statement, _guide, _spanish = cited
+    wrong = recording.record_change(
+        statement,
+        status="changed",
+        source=PolicySourceFactory(ruling=True),
+        effective_date=(2025, 3, None),
+        quote="Test words with a typing error.",
+        note="Test change with the wrong year.",
+    )
+    client = signed_in("editor")
+    correct_url = f"/admin/policy/changes/{wrong.pk}/correct/"
+    assert correct_url in client.get(history_url(statement)).content.decode()
+    assert refused(signed_in("translator").get(correct_url))
+
+    html = client.get(correct_url).content.decode()
+    form = messages_on(html)
+    assert "Record a correction" in form
+    assert "Test words with a typing error." in form  # what was recorded, to correct
+    response = client.post(
+        correct_url,
+        {
+            "expected_sequence": hidden_sequence(html),
+            "status": "changed",
+            "quote": "Test words, corrected.",
+            "superseded_by": "",
+            "note": "Test correction: the year is 2026.",
+            "source": str(wrong.source_id),
+            "effective_year": "2026",
+            "effective_month": "3",
+            "effective_day": "",
+        },
+    )
+    assert response.status_code == 302
+    correction = PolicyEvent.objects.get(kind="correction")
+    assert (correction.corrects, correction.effective_year) == (wrong, 2026)
+    wrong.refresh_from_db()
+    assert (wrong.effective_year, wrong.quote) == (2025, "Test words with a typing error.")
+    statement.refresh_from_db()
+    assert statement.quote == "Test words, corrected."
+    history = messages_on(client.get(history_url(statement)).content.decode())
+    assert f"corrects #{wrong.sequence}" in history
+    assert "Correction recorded." in history
+
+
 def test_an_editor_records_a_verification(cited):
     statement, _guide, _spanish = cited
     client = signed_in("editor")
