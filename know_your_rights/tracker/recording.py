@@ -199,7 +199,9 @@ def _lock(statement: PolicyStatement, expected_sequence: int | None):
     english = english_statement(statement)
     locked = PolicyStatement.objects.select_for_update().get(pk=english.pk)
     latest = PolicyEvent.objects.filter(statement=locked).order_by("-sequence").first()
-    if expected_sequence is not None and (latest.sequence if latest else 0) != expected_sequence:
+    if expected_sequence is not None and (latest.sequence if latest else 0) != int(
+        expected_sequence
+    ):
         raise StaleHistory(latest)
     return locked, latest
 

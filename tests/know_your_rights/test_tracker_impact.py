@@ -17,7 +17,11 @@ from django.utils import timezone
 from know_your_rights.models import GuidePage, GuideUpdateMark, PolicyStatement
 from know_your_rights.review import approve
 from know_your_rights.tracker import impact
-from know_your_rights.tracker.recording import record_change, record_verification
+from know_your_rights.tracker.recording import (
+    record_change,
+    record_correction,
+    record_verification,
+)
 from tests.factories.know_your_rights import (
     PolicySourceFactory,
     body_citing,
@@ -106,6 +110,20 @@ def test_a_change_marks_every_citing_guide_in_every_language(cited):
         (cited["ar"].pk, "ar"),
     }
     assert all(m.cleared_at is None and m.marked_at == event.recorded_at for m in marks)
+    # A correction that changes the text marks them again, for the correction.
+    correction = record_correction(
+        event,
+        status="changed",
+        quote="Officers may ask, in some cases.",
+        source=cited["ruling"],
+        effective_date=EFFECTIVE,
+        note="The ruling's words, exactly.",
+    )
+    assert set(correction.guide_marks.values_list("page_id", flat=True)) == {
+        cited["guide"].pk,
+        cited["es"].pk,
+        cited["ar"].pk,
+    }
 
 
 def test_drafts_are_marked_too(cited):

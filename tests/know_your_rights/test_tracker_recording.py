@@ -223,6 +223,23 @@ def test_a_correction_is_a_new_event_and_the_change_stays(statement, ruling):
     assert (statement.status, statement.quote) == (Status.CHANGED, "Officers ask sometimes.")
 
 
+def test_a_correction_of_an_older_change_corrects_the_history_only(statement, ruling):
+    older = record_change(statement, status="changed", source=ruling, effective_date=EFFECTIVE)
+    record_change(statement, status="rescinded", source=ruling, effective_date=EFFECTIVE)
+    correction = record_correction(
+        older,
+        status="changed",
+        quote="Officers ask sometimes.",
+        source=ruling,
+        effective_date=(2026, 2, None),
+        note="The earlier change took effect in February.",
+    )
+    assert correction.sequence == 3 and correction.corrects == older
+    statement.refresh_from_db()
+    assert (statement.status, statement.quote) == (Status.RESCINDED, "Officers do not ask.")
+    assert not correction.guide_marks.exists()
+
+
 def test_only_a_change_can_be_corrected(statement, ruling):
     first = record_first_version(
         statement, source=statement.source, effective_date=(2017, None, None)
