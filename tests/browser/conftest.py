@@ -30,7 +30,7 @@ import pytest
 
 from tests.browser.editorial import start_editorial_site
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, open_context
-from tests.support.databases import empty_database
+from tests.support.databases import empty_database, pristine_copy
 from tests.support.network import free_port
 from tests.support.processes import ROOT, gunicorn_command, subprocess_env, worker_command
 
@@ -107,11 +107,18 @@ class SiteBuild:
                 start_new_session=True,
             )
         self.cleaned = False
+        # The seeded database as built, for sites that copy it (set by `wait`).
+        self.seeded_url: str | None = None
+        self._drop_seeded = lambda: None
 
     def wait(self) -> None:
         if self.process.wait(timeout=900) != 0:
             log = self.log_path.read_text(errors="replace")
             pytest.fail(f"seeding the browser tests' site failed:\n{log[-4000:]}")
+        if self.seeded_url is None:
+            # Before any server connects: PostgreSQL then copies it as a
+            # template in a moment (copies of a database in use need pg_dump).
+            self.seeded_url, self._drop_seeded = pristine_copy(self.database_url)
 
     def cleanup(self) -> None:
         if self.cleaned:
@@ -121,6 +128,7 @@ class SiteBuild:
             os.killpg(self.process.pid, 9)
             self.process.wait()
         self._drop_database()
+        self._drop_seeded()
         shutil.rmtree(self.var_dir, ignore_errors=True)
 
 
@@ -275,7 +283,7 @@ def editorial_site(request):
         _build = SiteBuild()
     _build.wait()
     site_settings = getattr(request.module, "SITE_SETTINGS", {})
-    site, stop = start_editorial_site(_build.database_url, free_port(), **site_settings)
+    site, stop = start_editorial_site(_build.seeded_url, free_port(), **site_settings)
     try:
         yield site
     finally:
@@ -284,10 +292,10 @@ def editorial_site(request):
 
 @pytest.fixture(scope="session")
 def seeded_database_url():
-    """The URL of the seeded site's database, once its build has finished (for
-    sites that copy it, such as the editorial journey's)."""
+    """The URL of the seeded site's database as built, before any test used it
+    (for sites that copy it, such as the editorial journey's)."""
     global _build
     if _build is None:
         _build = SiteBuild()
     _build.wait()
-    return _build.database_url
+    return _build.seeded_url

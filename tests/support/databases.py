@@ -1,6 +1,6 @@
 """Databases of their own for the servers the browser tests start: an empty
-one to seed, or a copy of a seeded one (SQLite files, or PostgreSQL databases
-on the server DATABASE_URL names)."""
+one to seed, a pristine copy of it once seeded, or a copy of that (SQLite
+files, or PostgreSQL databases on the server DATABASE_URL names)."""
 
 from __future__ import annotations
 
@@ -41,6 +41,31 @@ def empty_database(var_dir: Path) -> tuple[str, Callable[[], None]]:
     run_on_server(configured, f'CREATE DATABASE "{name}"')
     return urlunsplit(parts._replace(path=f"/{name}")), lambda: run_on_server(
         configured, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+    )
+
+
+def pristine_copy(database_url: str) -> tuple[str, Callable[[], None]]:
+    """A copy of a just-seeded database that no server ever connects to, and its drop.
+
+    PostgreSQL copies a database as a template only while nobody is connected
+    to it: sites that copy this one (`copy_database`) get the seed as built,
+    whatever a server has since done to the original, and never need pg_dump.
+    SQLite needs none (the backup API copies an open file): the URL is returned.
+    """
+    parts = urlsplit(database_url)
+    if parts.scheme == "sqlite":
+        return database_url, lambda: None
+    source_name = parts.path.lstrip("/")
+    name = f"{source_name}_seed"
+    run_on_server(database_url, f'DROP DATABASE IF EXISTS "{name}"')
+    try:
+        run_on_server(database_url, f'CREATE DATABASE "{name}" TEMPLATE "{source_name}"')
+    except psycopg2.errors.ObjectInUse:
+        # Still connected (PostgreSQL waits 5 s for leaving sessions): copies
+        # come from the original, as copy_database can.
+        return database_url, lambda: None
+    return urlunsplit(parts._replace(path=f"/{name}")), lambda: run_on_server(
+        database_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
     )
 
 

@@ -18,7 +18,7 @@ def wait_finished(dispatch: Dispatch, timeout: float = 60) -> Dispatch:
         dispatch.refresh_from_db()
         if dispatch.status in (Dispatch.Status.FINISHED, Dispatch.Status.CANCELLED):
             return dispatch
-        time.sleep(0.2)
+        time.sleep(0.1)
     raise AssertionError(
         f"dispatch {dispatch.pk} not finished: {dispatch.status} "
         f"sent={dispatch.sent_count} failed={dispatch.failed_count} total={dispatch.total}"

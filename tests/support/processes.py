@@ -131,7 +131,7 @@ class WorkerProcess:
                 # The worker says it is ready; prove it answers.
                 ping.apply_async(queue=self.queues.split(",")[0]).get(timeout=timeout)
                 return
-            time.sleep(0.2)
+            time.sleep(0.1)
         raise TimeoutError(f"worker not ready: {self.output()}")
 
     def output(self) -> str:

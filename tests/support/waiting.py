@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 
-def wait_for(condition, timeout: float = 60, message: str = "", interval: float = 0.2):
+def wait_for(condition, timeout: float = 60, message: str = "", interval: float = 0.1):
     """Poll ``condition()`` until it returns something truthy and return that;
     fail naming ``message`` after ``timeout`` seconds."""
     deadline = time.monotonic() + timeout
