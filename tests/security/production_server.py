@@ -145,7 +145,12 @@ def _install_background_collection(fingerprint: str) -> bool:
         shutil.rmtree(collection.folder, ignore_errors=True)
         return False
     shutil.rmtree(STATIC_CACHE, ignore_errors=True)
-    collection.folder.rename(STATIC_CACHE)
+    try:
+        collection.folder.rename(STATIC_CACHE)
+    except OSError:
+        # Another test run on this checkout is collecting into the cache meanwhile.
+        shutil.rmtree(collection.folder, ignore_errors=True)
+        return False
     (STATIC_CACHE / "fingerprint").write_text(fingerprint)
     return True
 
