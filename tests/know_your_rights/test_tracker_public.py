@@ -400,3 +400,25 @@ def test_tracker_costs_the_same_queries_for_more_statements_events_and_guides(cl
         )
     many = _queries(client, "/ar/policy/")
     assert many == few, (few, many)
+
+
+def test_a_superseded_statement_says_so_on_the_guide_and_links_its_history(client, site_tree):
+    statement = make_statement("test-old-rule", summary="Test old rule.")
+    replacement = make_statement("test-new-rule", summary="Test new rule.")
+    make_guide("test-superseded-guide", body=body_citing([statement]))
+    record_change(
+        statement,
+        status=PolicyStatement.Status.SUPERSEDED,
+        superseded_by=replacement,
+        source=PolicySourceFactory(title="Test law 2026", kind="law", date_year=2026),
+        effective_date=(2026, None, None),
+        note="Test data: replaced by the test new rule.",
+    )
+    html = _html(client, "/es/guides/test-superseded-guide/")
+    block = html[html.index('id="statement-test-old-rule"') :]
+    assert "This policy was replaced by another." in block
+    assert 'href="/es/policy/test-old-rule/"' in block
+    sources = html[html.index('<section class="sources"') :]
+    assert "Replaced by another policy." in sources
+    tracker = _html(client, "/es/policy/test-old-rule/")
+    assert 'href="/es/policy/test-new-rule/"' in tracker
