@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -154,3 +155,31 @@ def test_an_address_that_signed_up_meanwhile_is_skipped_and_left_as_it_was():
     last = Subscriber.objects.for_email("last@example.org").get()
     assert [topic.slug for topic in last.topics.all()] == ["ice-activity"]
     assert last.confirmed_at is None
+
+
+def test_resend_pending_mails_only_listed_addresses_still_waiting(tmp_path):
+    make_subscriber("waiting@example.org", status=Subscriber.Status.PENDING, language="es")
+    make_subscriber("active@example.org")
+    path = tmp_path / "list.csv"
+    path.write_text(
+        HEADER
+        + "waiting@example.org,en,,,\n"
+        + "active@example.org,en,,,\n"
+        + "new@example.org,fr,,,\n",
+        encoding="utf-8",
+    )
+
+    call_command(
+        "import_subscribers",
+        str(path),
+        "--resend-pending",
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
+
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "new@example.org",
+        "waiting@example.org",
+    ]
+    to_waiting = next(message for message in mail.outbox if message.to == ["waiting@example.org"])
+    assert "/es/subscribe/confirm/" in to_waiting.body
