@@ -2,7 +2,8 @@
 
 - The "Policy tracker" menu: "Policy changes" and "Due for verification".
 - The views' URLs (``know_your_rights.tracker_admin``).
-- On each policy statement, in the snippet listing and the editor's header:
+- On each policy statement, in the snippet listing (and the editor's header,
+  ``tracker_statement_editor``):
   "History", and for Editors and Moderators "Record a change" and "Record a
   verification".
 """
@@ -10,13 +11,10 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.widgets import Button
-from wagtail.snippets.views.snippets import EditView
 
 from know_your_rights.models import PolicyStatement
 from know_your_rights.tracker_admin import admin_urls, may_record_policy, may_view_policy
@@ -92,16 +90,3 @@ def policy_statement_listing_buttons(snippet, user, next_url=None):
     if isinstance(snippet, PolicyStatement):
         for priority, (label, url, icon) in enumerate(statement_actions(snippet, user), start=80):
             yield ListingMenuItem(label, url, icon_name=icon, priority=priority)
-
-
-class PolicyStatementEditView(EditView):
-    """The statement's editor, with the tracker's actions in its header menu."""
-
-    @cached_property
-    def header_more_buttons(self):
-        buttons = list(super().header_more_buttons)
-        for priority, (label, url, icon) in enumerate(
-            statement_actions(self.object, self.request.user), start=1
-        ):
-            buttons.append(Button(label, url=url, icon_name=icon, priority=priority))
-        return buttons

@@ -20,7 +20,10 @@ from know_your_rights.admin_views import APPROVE_PERMISSION, approve_translation
 from know_your_rights.models import Hotline, PolicySource, PolicyStatement
 from know_your_rights.review import approval_of, english_updated_at, is_translation, needs_review
 from know_your_rights.seeding import ADMINISTRATIVE_IMPORT
-from know_your_rights.tracker_admin_hooks import PolicyStatementEditView
+from know_your_rights.tracker_statement_editor import (
+    PolicyStatementCreateView,
+    PolicyStatementEditView,
+)
 from know_your_rights.translation_views import (
     SubmitPageTranslationOpeningIt,
     SubmitSnippetTranslationOpeningIt,
@@ -54,6 +57,8 @@ class PolicyStatementViewSet(SnippetViewSet):
     icon = "openquote"
     # Its header menu offers the policy tracker's History / Record a change / Record a verification.
     edit_view_class = PolicyStatementEditView
+    # History-owned fields read-only once created; creating records the first version.
+    add_view_class = PolicyStatementCreateView
     menu_label = _("Policy statements")
     list_display = ["key", "summary", "status", "locale", ReviewColumn("review", label=_("Review"))]
     list_filter = ["status", "kind", "locale"]

@@ -173,11 +173,14 @@ class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
         SynchronizedField("source"),
         SynchronizedField("kind"),
         TranslatableField("attribution"),
-        # The verbatim quote stays in the source's own words.
-        SynchronizedField("quote"),
+        # The verbatim quote stays in the source's own words. Not overridable:
+        # the quote, status and replacement change only through the policy
+        # history (wagtail-localize would offer to override a text or a
+        # foreign key in the translation editor; a choice field it never does).
+        SynchronizedField("quote", overridable=False),
         TranslatableField("summary"),
-        SynchronizedField("status"),
-        SynchronizedField("superseded_by"),
+        SynchronizedField("status", overridable=False),
+        SynchronizedField("superseded_by", overridable=False),
         TranslatableField("status_note"),
         SynchronizedField("as_of_year"),
         SynchronizedField("as_of_month"),
