@@ -26,10 +26,12 @@ import json
 from functools import cache
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.db.models import F, Max, Q
+from django.db.models import CharField, F, Max, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from wagtail.fields import StreamField, StreamValue
 from wagtail.models import Locale, Page, TranslatableMixin
@@ -144,6 +146,32 @@ def needs_review_map(objects, default_locale_id: int | None = None) -> dict[int,
     return result
 
 
+def _translations_by_type(objects, default_locale_id: int) -> dict[ContentType, set[str]]:
+    by_type: dict[ContentType, set[str]] = {}
+    for obj in objects:
+        if obj.locale_id != default_locale_id:
+            by_type.setdefault(_content_type(obj), set()).add(str(obj.pk))
+    return by_type
+
+
+def _approved(by_type: dict[ContentType, set[str]]):
+    """The approvals that cover `by_type`'s objects as they are now."""
+    covered = Q()
+    for content_type, ids in by_type.items():
+        covered |= Q(content_type=content_type, object_id__in=ids)
+    return TranslationApproval.objects.filter(covered).filter(
+        approved_content_hash=F("current_content_hash")
+    )
+
+
+def _any_unapproved(by_type: dict[ContentType, set[str]], approved: set[tuple]) -> bool:
+    return any(
+        (content_type.pk, object_id) not in approved
+        for content_type, ids in by_type.items()
+        for object_id in ids
+    )
+
+
 def any_needs_review(objects, default_locale_id: int | None = None) -> bool:
     """Whether any of `objects` (of any models) needs review, in one query at most.
 
@@ -151,26 +179,11 @@ def any_needs_review(objects, default_locale_id: int | None = None) -> bool:
     """
     if default_locale_id is None:
         default_locale_id = Locale.get_default().pk
-    by_type: dict[ContentType, set[str]] = {}
-    for obj in objects:
-        if obj.locale_id != default_locale_id:
-            by_type.setdefault(_content_type(obj), set()).add(str(obj.pk))
+    by_type = _translations_by_type(objects, default_locale_id)
     if not by_type:
         return False
-    covered = Q()
-    for content_type, ids in by_type.items():
-        covered |= Q(content_type=content_type, object_id__in=ids)
-    approved = {
-        (content_type_id, object_id)
-        for content_type_id, object_id in TranslationApproval.objects.filter(covered)
-        .filter(approved_content_hash=F("current_content_hash"))
-        .values_list("content_type_id", "object_id")
-    }
-    return any(
-        (content_type.pk, object_id) not in approved
-        for content_type, ids in by_type.items()
-        for object_id in ids
-    )
+    approved = set(_approved(by_type).values_list("content_type_id", "object_id"))
+    return _any_unapproved(by_type, approved)
 
 
 def needs_review(obj: TranslatableMixin) -> bool:
@@ -328,7 +341,36 @@ def review_state(page: Page, default_locale_id: int | None = None) -> dict:
     shown = [page]
     if isinstance(body, StreamValue):
         shown += [*cited_statements(body), *cited_hotlines(body)]
+    # What `any_needs_review` and `source_changed_map` would read, in one
+    # query: the approvals of everything shown, and when the source text was
+    # last updated and last written into this language (one source per
+    # object and language).
+    by_type = _translations_by_type(shown, default_locale_id)
+    source = TranslationSource.objects.filter(
+        object_id=page.translation_key, locale_id=default_locale_id
+    )
+    facts = (
+        Locale.objects.filter(pk=page.locale_id)
+        .annotate(
+            approved=ArraySubquery(
+                _approved(by_type).values(
+                    key=Concat(Cast("content_type_id", CharField()), Value(":"), "object_id")
+                )
+            ),
+            source_updated_at=Subquery(source.values("last_updated_at")[:1]),
+            last_written_at=Subquery(
+                TranslationLog.objects.filter(source__in=source, locale_id=page.locale_id)
+                .order_by("-created_at")
+                .values("created_at")[:1]
+            ),
+        )
+        .values("approved", "source_updated_at", "last_written_at")
+        .get()
+    )
+    approved = {tuple(key.split(":", 1)) for key in facts["approved"]}
+    approved = {(int(content_type_id), object_id) for content_type_id, object_id in approved}
+    updated, written = facts["source_updated_at"], facts["last_written_at"]
     return {
-        "needs_review": any_needs_review(shown, default_locale_id),
-        "english_updated_at": source_changed_map([page], default_locale_id).get(page.pk),
+        "needs_review": _any_unapproved(by_type, approved),
+        "english_updated_at": updated if written is not None and updated > written else None,
     }
