@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from know_your_rights.models import GuideUpdateMark, PolicyEvent, PolicySource, PolicyStatement
 from tests.factories.know_your_rights import (
@@ -24,6 +24,13 @@ from tests.factories.know_your_rights import (
 from tests.factories.site import locale
 from tests.factories.users import UserFactory
 from tests.support.processes import subprocess_env
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages and dates in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

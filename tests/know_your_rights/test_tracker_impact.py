@@ -12,7 +12,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from know_your_rights.models import GuidePage, GuideUpdateMark, PolicyStatement
 from know_your_rights.review import approve
@@ -49,6 +49,13 @@ def _translated_guide(english_guide, code, statements):
     translated.body = body_citing(statements)
     translated.save_revision().publish()
     return GuidePage.objects.get(pk=translated.pk)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages and dates in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

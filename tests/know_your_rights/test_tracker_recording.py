@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from know_your_rights.models import GuideUpdateMark, PolicyEvent, PolicyStatement
 from know_your_rights.review import approve, needs_review
@@ -30,6 +30,13 @@ from tests.factories.users import UserFactory
 
 Status = PolicyStatement.Status
 EFFECTIVE = datetime.date(2026, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages and dates in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
