@@ -9,6 +9,7 @@ from wagtail.signals import page_published, page_unpublished, published, unpubli
 
 from cms import page_cache
 from cms.middleware import SIGNED_IN_AT_KEY
+from know_your_rights.tracker.impact import guide_marks_changed
 
 # Other models whose rows change what a public page (and an API answer) says:
 # an approved translation drops its "needs review" notice; a recorded policy
@@ -52,4 +53,6 @@ def connect() -> None:
         signal.connect(page_cache.purge_all, dispatch_uid=f"faro-page-cache-{id(signal)}")
     post_save.connect(_purge_if_shown_on_pages, dispatch_uid="faro-page-cache-save")
     post_delete.connect(_purge_if_shown_on_pages, dispatch_uid="faro-page-cache-delete")
+    # Guide marks are made and cleared without model signals (bulk writes).
+    guide_marks_changed.connect(page_cache.purge_all, dispatch_uid="faro-page-cache-marks")
     user_logged_in.connect(_stamp_sign_in, dispatch_uid="faro-sign-in-time")

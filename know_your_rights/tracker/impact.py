@@ -26,7 +26,9 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from wagtail.models import Locale, Page, Revision
 
 from know_your_rights.guide_body import CITING_BLOCK_TYPES
@@ -36,6 +38,16 @@ from know_your_rights.models.tracker import GuideUpdateMark, PolicyEvent
 NEEDS_UPDATE = "needs_update"
 AWAITING_TRANSLATION = "awaiting_translation"
 DONE = "done"
+
+# Sent once the transaction that made or cleared guide marks commits. Marks are
+# written with bulk_create / QuerySet.update (no model signals), and the page
+# and API caches show them: the layer that owns the caches (``cms.signals``)
+# purges on it.
+guide_marks_changed = Signal()
+
+
+def _announce_marks_changed() -> None:
+    transaction.on_commit(lambda: guide_marks_changed.send(sender=GuideUpdateMark))
 
 
 def guide_page_model():
@@ -112,7 +124,10 @@ def mark_guides(event: PolicyEvent) -> list[GuideUpdateMark]:
         GuideUpdateMark(event=event, page_id=pk, locale_id=locale_id, marked_at=event.recorded_at)
         for pk, locale_id in pages
     ]
-    return GuideUpdateMark.objects.bulk_create(marks)
+    created = GuideUpdateMark.objects.bulk_create(marks)
+    if created:
+        _announce_marks_changed()
+    return created
 
 
 def open_marks_for_pages(page_ids) -> dict[int, list[GuideUpdateMark]]:
@@ -144,11 +159,14 @@ def clear_after_legal_review(
     have taken it into account. Returns how many marks were cleared.
     """
     before = started_at or approved_at
-    return (
+    cleared = (
         GuideUpdateMark.objects.open()
         .filter(page_id=page.pk, marked_at__lte=before)
         .update(cleared_at=approved_at, cleared_by=user)
     )
+    if cleared:
+        _announce_marks_changed()
+    return cleared
 
 
 def clear_after_translation_approval(page, user, approved_at: datetime.datetime) -> int:
@@ -165,12 +183,15 @@ def clear_after_translation_approval(page, user, approved_at: datetime.datetime)
     english_still_open = GuideUpdateMark.objects.filter(page__in=english_pages).filter(
         Q(cleared_at__isnull=True) | Q(cleared_at__gt=approved_at)
     )
-    return (
+    cleared = (
         GuideUpdateMark.objects.open()
         .filter(page_id=page.pk, marked_at__lte=approved_at)
         .exclude(event_id__in=english_still_open.values("event_id"))
         .update(cleared_at=approved_at, cleared_by=user)
     )
+    if cleared:
+        _announce_marks_changed()
+    return cleared
 
 
 def _language_order() -> dict[str, int]:
