@@ -28,6 +28,7 @@ from advocacy.alerts_admin import admin_urls
 from advocacy.alerts_overview import alert_list_view, works_on_alerts
 from advocacy.models import AlertPage
 from advocacy.policy_alerts_admin import admin_urls as policy_alert_urls
+from advocacy.policy_alerts_admin import policy_change_actions
 from core.roles import is_moderator, may_delete_or_move
 
 
@@ -48,6 +49,10 @@ def register_alert_admin_urls():
         *policy_alert_urls(),
         path("alerts/", alert_list_view, name="advocacy_alerts"),
     ]
+
+
+# "Draft an alert" on each change in the policy tracker's history and "Policy changes".
+hooks.register("register_policy_change_actions", policy_change_actions)
 
 
 @hooks.register("register_admin_menu_item")

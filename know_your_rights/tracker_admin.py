@@ -14,6 +14,11 @@
 - ``due/``: statements not verified within ``POLICY_REVIEW_DAYS`` and the
   guides resting on them (``tracker.due``).
 
+Each change and correction, in the history and in "Policy changes", links to
+its public page (in English) and carries the buttons other apps offer on it
+through the ``register_policy_change_actions`` hook (``policy_change_actions``),
+e.g. advocacy's "Draft an alert".
+
 Editors, Moderators (and superusers) record; Translators, like everyone who
 may view policy statements, read. The views stay thin: the rules live in
 ``know_your_rights.tracker``.
@@ -32,6 +37,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from wagtail import hooks
 from wagtail.models import Locale
 
 from core.roles import EDITORS, MODERATORS
@@ -56,6 +62,35 @@ def may_record_policy(user) -> bool:
         and user.is_active
         and (user.is_superuser or user.groups.filter(name__in=(EDITORS, MODERATORS)).exists())
     )
+
+
+POLICY_CHANGE_ACTIONS_HOOK = "register_policy_change_actions"
+
+
+def policy_change_actions(event: PolicyEvent, user, next_url: str = "") -> list:
+    """The buttons other apps offer on a change or correction for ``user``.
+
+    Each function registered for the ``register_policy_change_actions`` hook is
+    called as ``fn(event, user, next_url)`` and returns an iterable of Wagtail
+    components (rendered with ``{% component %}``; the page's context, with its
+    ``csrf_token``, is passed to them). ``next_url`` is the admin page showing
+    them. First versions and verifications get none.
+    """
+    if not event.changes_statement:
+        return []
+    return [
+        action
+        for hook in hooks.get_hooks(POLICY_CHANGE_ACTIONS_HOOK)
+        for action in (hook(event, user, next_url) or ())
+    ]
+
+
+def _with_actions(events, request) -> list[PolicyEvent]:
+    """``events`` as a list, each with ``admin_actions`` (``policy_change_actions``)."""
+    events = list(events)
+    for event in events:
+        event.admin_actions = policy_change_actions(event, request.user, request.get_full_path())
+    return events
 
 
 def _require_viewer(request) -> None:
@@ -97,7 +132,7 @@ def statement_history_view(request, statement_id: int):
         "know_your_rights/admin/policy_history.html",
         {
             "statement": statement,
-            "events": _history(statement),
+            "events": _with_actions(_history(statement), request),
             "may_record": may_record_policy(request.user),
         },
     )
@@ -269,7 +304,7 @@ def policy_changes_view(request):
         .order_by("-recorded_at", "-pk")
     )
     page = Paginator(changes, CHANGES_PER_PAGE).get_page(request.GET.get("p"))
-    events = list(page.object_list)
+    events = _with_actions(page.object_list, request)
     touched = impact.change_impact(events)
     return TemplateResponse(
         request,
