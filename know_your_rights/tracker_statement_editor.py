@@ -7,7 +7,7 @@ verification"; a POST that still carries a different value for one of them
 (a crafted request) is refused with a form error and nothing is saved.
 Changing them without the history would skip the record and mark no guides.
 
-A NEW English statement records its first version (source: its source,
+A NEW English statement (created or copied) records its first version (source: its source,
 effective: its "as of" date parts) in the transaction that creates it.
 """
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList, PanelGroup
+from wagtail.admin.views.generic import CopyViewMixin
 from wagtail.admin.widgets import Button
 from wagtail.models import Locale
 from wagtail.snippets.views.snippets import CreateView, EditView
@@ -165,3 +166,7 @@ class PolicyStatementCreateView(CreateView):
         except recording.TrackerError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
+
+
+class PolicyStatementCopyView(CopyViewMixin, PolicyStatementCreateView):
+    """ "Copy": a new statement, with its own first version."""

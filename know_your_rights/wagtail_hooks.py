@@ -21,6 +21,7 @@ from know_your_rights.models import Hotline, PolicySource, PolicyStatement
 from know_your_rights.review import approval_of, english_updated_at, is_translation, needs_review
 from know_your_rights.seeding import ADMINISTRATIVE_IMPORT
 from know_your_rights.tracker_statement_editor import (
+    PolicyStatementCopyView,
     PolicyStatementCreateView,
     PolicyStatementEditView,
 )
@@ -59,6 +60,7 @@ class PolicyStatementViewSet(SnippetViewSet):
     edit_view_class = PolicyStatementEditView
     # History-owned fields read-only once created; creating records the first version.
     add_view_class = PolicyStatementCreateView
+    copy_view_class = PolicyStatementCopyView
     menu_label = _("Policy statements")
     list_display = ["key", "summary", "status", "locale", ReviewColumn("review", label=_("Review"))]
     list_filter = ["status", "kind", "locale"]

@@ -142,30 +142,37 @@ def test_the_synchronised_history_fields_cannot_be_overridden_in_wagtail_localiz
     assert not overridable & {"status", "quote", "superseded_by", "last_verified", "review_due"}
 
 
-def test_a_statement_created_in_the_editor_records_its_first_version(site_tree):
+def new_statement_fields(source, key: str) -> dict:
+    return {
+        "key": key,
+        "source": str(source.pk),
+        "kind": "policy",
+        "attribution": "Test attribution",
+        "quote": "Test words of the ruling.",
+        "summary": "Test summary of the ruling.",
+        "status": "in_force",
+        "superseded_by": "",
+        "status_note": "",
+        "as_of_year": "2026",
+        "as_of_month": "3",
+        "as_of_day": "",
+        "last_verified": "",
+        "review_due": "",
+        "named_contact": "",
+        "named_contact_phone": "",
+    }
+
+
+@pytest.mark.parametrize("how", ["add", "copy"])
+def test_a_statement_created_in_the_editor_records_its_first_version(statement, how):
     source = PolicySourceFactory(ruling=True, title="Test ruling 2026")
     editor = signed_in("editor")
-    response = editor.post(
-        ADD_URL + "?locale=en",
-        {
-            "key": "test-new-statement",
-            "source": str(source.pk),
-            "kind": "policy",
-            "attribution": "Test attribution",
-            "quote": "Test words of the ruling.",
-            "summary": "Test summary of the ruling.",
-            "status": "in_force",
-            "superseded_by": "",
-            "status_note": "",
-            "as_of_year": "2026",
-            "as_of_month": "3",
-            "as_of_day": "",
-            "last_verified": "",
-            "review_due": "",
-            "named_contact": "",
-            "named_contact_phone": "",
-        },
+    url = (
+        ADD_URL + "?locale=en"
+        if how == "add"
+        else f"/admin/snippets/know_your_rights/policystatement/copy/{statement.pk}/"
     )
+    response = editor.post(url, new_statement_fields(source, "test-new-statement"))
     assert response.status_code == 302, page_text(response.content.decode())[:2000]
     created = PolicyStatement.objects.get(key="test-new-statement", locale=locale("en"))
     first = PolicyEvent.objects.get(statement=created)
