@@ -29,6 +29,13 @@ SIGNED_IN_AT_KEY = "faro_signed_in_at"
 
 
 class URLLocaleMiddleware(LocaleMiddleware):
+    def __call__(self, request):
+        # The URL's language is this request's only: Django leaves it active on
+        # the thread afterwards, where whatever runs next (a test, a job in an
+        # eager Celery worker) would read its messages and dates in it.
+        with translation.override(translation.get_language()):
+            return super().__call__(request)
+
     def process_request(self, request):
         language = translation.get_language_from_path(request.path_info) or negotiate(
             request.headers.get("Accept-Language", "")

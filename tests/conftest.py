@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import translation
 
 from advocacy.models import Area, Topic
 from advocacy.seed import load_areas_and_topics
@@ -76,6 +77,13 @@ def outbox_dir():
 def admin_client(db, admin_user, client):
     """pytest-django's admin_client, signed in with a second factor."""
     return sign_in_verified(client, admin_user)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A guard: no test leaves its language active for the next one's messages and dates."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

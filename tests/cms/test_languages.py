@@ -2,6 +2,7 @@
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from wagtail.models import Locale
 
 from cms.models import HomePage
@@ -104,3 +105,10 @@ def test_all_twelve_locales_exist():
 def test_admin_is_unprefixed(client):
     assert client.get("/admin/login/").status_code == 200
     assert client.get("/es/admin/login/").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/bn/", "/api/v1/languages/?lang=bn"])
+def test_a_requests_language_ends_with_the_request(client, path):
+    """What runs after a Bengali request on the same thread reads English again."""
+    assert client.get(path).status_code == 200
+    assert translation.get_language() == settings.LANGUAGE_CODE
