@@ -29,21 +29,25 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def guides():
-    """Two published guides (one translated into Spanish), a draft and a private one."""
-    first = make_statement("idnyc-accepted", last_verified=datetime.date(2026, 1, 5))
+    """Two published guides (one translated into Spanish), a draft and a private one.
+
+    Their keys, slugs and names start with "test-" (or "Test"), apart from the memo
+    content another test module may have seeded: the tests read only their own items.
+    """
+    first = make_statement("test-idnyc-accepted", last_verified=datetime.date(2026, 1, 5))
     second = make_statement(
-        "detainers",
+        "test-detainers",
         status=PolicyStatement.Status.CHANGED,
         status_note="Changed in 2025.",
         review_due=datetime.date(2020, 1, 1),
         last_verified=datetime.date(2019, 1, 1),
     )
-    hotline = make_hotline("Help line")
-    idnyc = make_guide("your-idnyc", "Your IDNYC", body=body_citing([first, second], hotline))
+    hotline = make_hotline("Test help line")
+    idnyc = make_guide("test-your-idnyc", "Your IDNYC", body=body_citing([first, second], hotline))
     spanish = translate_guide(idnyc, "es", "Su IDNYC")
-    arrest = make_guide("if-you-are-arrested", "If you are arrested")
-    draft = make_guide("draft-guide", "Secret draft", publish=False)
-    private = make_guide("private-guide", "Private guide")
+    arrest = make_guide("test-if-you-are-arrested", "If you are arrested")
+    draft = make_guide("test-draft-guide", "Secret draft", publish=False)
+    private = make_guide("test-private-guide", "Private guide")
     make_private(private)
     return {
         "idnyc": idnyc,
@@ -54,6 +58,11 @@ def guides():
         "statements": (first, second),
         "hotline": hotline,
     }
+
+
+def ours(items: list[dict], field: str = "key") -> list[dict]:
+    """The items this module made (seeded memo content may be listed too)."""
+    return [item for item in items if item[field].lower().startswith("test")]
 
 
 def results(response) -> list[dict]:
@@ -71,15 +80,15 @@ def test_languages_lists_all_twelve_with_direction(client):
 
 
 def test_spanish_guide_list_serves_translations_and_falls_back_to_the_source(client, guides):
-    items = results(client.get("/api/v1/guides/", {"lang": "es"}))
+    items = ours(results(client.get("/api/v1/guides/", {"lang": "es"})), "slug")
     by_slug = {item["slug"]: item for item in items}
-    assert set(by_slug) == {"your-idnyc", "if-you-are-arrested"}
-    spanish = by_slug["your-idnyc"]
+    assert set(by_slug) == {"test-your-idnyc", "test-if-you-are-arrested"}
+    spanish = by_slug["test-your-idnyc"]
     assert spanish["id"] == guides["spanish"].pk and spanish["title"] == "Su IDNYC"
     assert spanish["language"] == "es" and spanish["fallback"] is False
     assert spanish["needs_review"] is True  # nobody approved the translation
     assert spanish["translations"] == {"en": guides["idnyc"].pk, "es": guides["spanish"].pk}
-    fallback = by_slug["if-you-are-arrested"]
+    fallback = by_slug["test-if-you-are-arrested"]
     assert fallback["language"] == "en" and fallback["fallback"] is True
     assert fallback["needs_review"] is False
 
@@ -87,12 +96,12 @@ def test_spanish_guide_list_serves_translations_and_falls_back_to_the_source(cli
 def test_an_approved_translation_no_longer_needs_review(client, guides, admin_user):
     approve(guides["spanish"], admin_user)
     items = results(client.get("/api/v1/guides/", {"lang": "es"}))
-    assert {i["slug"]: i["needs_review"] for i in items}["your-idnyc"] is False
+    assert {i["slug"]: i["needs_review"] for i in items}["test-your-idnyc"] is False
 
 
 def test_accept_language_chooses_when_lang_is_absent(client, guides):
     items = results(client.get("/api/v1/guides/", HTTP_ACCEPT_LANGUAGE="es-MX,es;q=0.9"))
-    assert {i["slug"]: i["language"] for i in items}["your-idnyc"] == "es"
+    assert {i["slug"]: i["language"] for i in items}["test-your-idnyc"] == "es"
     items = results(client.get("/api/v1/guides/"))
     assert {i["language"] for i in items} == {"en"}
 
@@ -122,10 +131,10 @@ def test_drafts_and_private_guides_never_appear(client, guides):
 
 
 def test_guide_filters_by_situation_and_text(client, guides):
-    items = results(client.get("/api/v1/guides/", {"situation": "if-you-are-arrested"}))
-    assert [i["slug"] for i in items] == ["if-you-are-arrested"]
-    items = results(client.get("/api/v1/guides/", {"q": "arrested"}))
-    assert [i["slug"] for i in items] == ["if-you-are-arrested"]
+    items = results(client.get("/api/v1/guides/", {"situation": "test-if-you-are-arrested"}))
+    assert [i["slug"] for i in items] == ["test-if-you-are-arrested"]
+    items = ours(results(client.get("/api/v1/guides/", {"q": "arrested"})), "slug")
+    assert [i["slug"] for i in items] == ["test-if-you-are-arrested"]
     assert results(client.get("/api/v1/guides/", {"q": "zzznothing"})) == []
 
 
@@ -138,7 +147,7 @@ def test_guide_detail_has_typed_blocks_with_statement_source_status_and_dates(cl
     first, second = guide["body"][0]["value"], guide["body"][1]["value"]
     assert first["right"] == "Right 0"
     statement = first["statement"]
-    assert statement["key"] == "idnyc-accepted" and statement["status"] == "in_force"
+    assert statement["key"] == "test-idnyc-accepted" and statement["status"] == "in_force"
     assert statement["as_of"]["year"] == 2017 and statement["last_verified"] == "2026-01-05"
     assert statement["source"]["title"] == "Test memo"
     assert statement["source"]["issuer"] == "Test issuer"
@@ -146,7 +155,7 @@ def test_guide_detail_has_typed_blocks_with_statement_source_status_and_dates(cl
     assert second["statement"]["status_note"] == "Changed in 2025."
     assert second["statement"]["review_due"] == "2020-01-01"
     assert second["statement"]["out_of_date"] is True
-    assert guide["body"][3]["value"]["hotline"]["name"] == "Help line"
+    assert guide["body"][3]["value"]["hotline"]["name"] == "Test help line"
     assert guide["sources"][0]["source"]["title"] == "Test memo"
     assert sorted(guide["sources"][0]["statements"]) == sorted(s.pk for s in guides["statements"])
 
@@ -179,18 +188,20 @@ def test_detail_query_count_does_not_grow_with_blocks(client, guides):
 
 def test_policy_statements_with_sources_and_fallback(client, guides):
     first, _second = guides["statements"]
-    make_statement("idnyc-accepted", code="es", translation_key=first.translation_key)
+    make_statement("test-idnyc-accepted", code="es", translation_key=first.translation_key)
     items = results(client.get("/api/v1/policy-statements/", {"lang": "es"}))
     by_key = {item["key"]: item for item in items}
-    assert by_key["idnyc-accepted"]["language"] == "es"
-    assert by_key["idnyc-accepted"]["needs_review"] is True
-    assert by_key["detainers"]["fallback"] is True
-    assert by_key["detainers"]["source"]["url"] == "https://example.org/memo"
+    assert by_key["test-idnyc-accepted"]["language"] == "es"
+    assert by_key["test-idnyc-accepted"]["needs_review"] is True
+    assert by_key["test-detainers"]["fallback"] is True
+    assert by_key["test-detainers"]["source"]["url"] == "https://example.org/memo"
 
 
 def test_hotlines(client, guides):
-    items = results(client.get("/api/v1/hotlines/", {"lang": "ar"}))
-    assert [(i["name"], i["language"], i["fallback"]) for i in items] == [("Help line", "en", True)]
+    items = ours(results(client.get("/api/v1/hotlines/", {"lang": "ar"})), "name")
+    assert [(i["name"], i["language"], i["fallback"]) for i in items] == [
+        ("Test help line", "en", True)
+    ]
 
 
 def test_alerts_filters_and_expiry(client):
@@ -322,14 +333,14 @@ def _in(code: str, message: str) -> str:
 def test_lang_ar_answers_date_labels_in_arabic(client, guides):
     arabic = _in("ar", "%(year)s (day not given)") % {"year": 2017}
     assert arabic != "2017 (day not given)"
-    items = results(client.get("/api/v1/policy-statements/", {"lang": "ar"}))
+    items = ours(results(client.get("/api/v1/policy-statements/", {"lang": "ar"})))
     assert {item["as_of"]["display"] for item in items} == {arabic}
     assert {item["source"]["date"]["display"] for item in items} == {arabic}
     guide = client.get(f"/api/v1/guides/{guides['idnyc'].pk}/", {"lang": "ar"}).json()
     assert guide["body"][0]["value"]["statement"]["as_of"]["display"] == arabic
     assert guide["sources"][0]["source"]["date"]["display"] == arabic
     # Without ?lang=, Accept-Language still decides.
-    items = results(client.get("/api/v1/policy-statements/", HTTP_ACCEPT_LANGUAGE="ar"))
+    items = ours(results(client.get("/api/v1/policy-statements/", HTTP_ACCEPT_LANGUAGE="ar")))
     assert {item["as_of"]["display"] for item in items} == {arabic}
 
 
@@ -352,7 +363,7 @@ def test_source_titles_in_the_requested_language_or_flagged_as_fallback(client, 
     arabic.text_attribution = "النص كما نقله مصدر الاختبار."
     arabic.save()
 
-    for item in results(client.get("/api/v1/policy-statements/", {"lang": "ar"})):
+    for item in ours(results(client.get("/api/v1/policy-statements/", {"lang": "ar"}))):
         source = item["source"]
         assert (source["title"], source["language"], source["fallback"]) == (
             "مذكرة الاختبار",
@@ -366,7 +377,7 @@ def test_source_titles_in_the_requested_language_or_flagged_as_fallback(client, 
     assert guide["body"][0]["value"]["statement"]["source"]["title"] == "مذكرة الاختبار"
 
     # No French version: the source is served and says so.
-    for item in results(client.get("/api/v1/policy-statements/", {"lang": "fr"})):
+    for item in ours(results(client.get("/api/v1/policy-statements/", {"lang": "fr"}))):
         source = item["source"]
         assert (source["title"], source["language"], source["fallback"]) == (
             "Test memo",
