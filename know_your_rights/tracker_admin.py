@@ -42,7 +42,7 @@ from wagtail.models import Locale
 
 from core.roles import EDITORS, MODERATORS
 from know_your_rights.models import PolicyEvent, PolicyStatement
-from know_your_rights.tracker import due, impact, recording
+from know_your_rights.tracker import checks, due, impact, recording
 from know_your_rights.tracker_forms import RecordChangeForm, RecordVerificationForm
 
 VIEW_PERMISSION = "know_your_rights.view_policystatement"
@@ -108,7 +108,7 @@ def source_statement(statement_id: int) -> PolicyStatement:
     (itself, or the statement a translation was made from); 404 if none."""
     statement = get_object_or_404(PolicyStatement, pk=statement_id)
     try:
-        return recording.english_statement(statement)
+        return checks.english_statement(statement)
     except PolicyStatement.DoesNotExist as error:
         raise Http404("This translation's English statement is gone.") from error
 
@@ -160,9 +160,9 @@ def _record(request, statement, form_class, record, template: str, *, initial=No
             try:
                 with transaction.atomic():
                     event = record(form, statement, request.user)
-            except recording.StaleHistory as error:
+            except checks.StaleHistory as error:
                 recorded_since = _stale(form, statement, error)
-            except recording.TrackerError as error:
+            except checks.TrackerError as error:
                 form.add_error(None, error.message)
             else:
                 marked = event.guide_marks.count()

@@ -27,7 +27,7 @@ from wagtail.models import Locale
 from wagtail.snippets.views.snippets import CreateView, EditView
 
 from know_your_rights.models import PolicyStatement
-from know_your_rights.tracker import recording
+from know_your_rights.tracker import checks, recording
 from know_your_rights.tracker_admin import may_record_policy
 from know_your_rights.tracker_admin_hooks import statement_actions
 
@@ -163,7 +163,7 @@ class PolicyStatementCreateView(CreateView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)
-        except recording.TrackerError as error:
+        except checks.TrackerError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
 

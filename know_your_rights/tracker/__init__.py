@@ -4,6 +4,8 @@ touches, and what is due for verification.
 - ``recording``: changes, corrections, verifications and first versions, each
   a numbered PolicyEvent on the English statement, written with the statement
   locked so two people recording at once are kept in order or told to reload.
+- ``checks``: the input checks and refusals (TrackerError, StaleHistory) of
+  ``recording``, each with a sentence for the person.
 - ``impact``: the guides (every language) citing a statement, the marks a
   change leaves on them, clearing them after Legal review or a translation's
   approval, and the per-change state the admin lists.

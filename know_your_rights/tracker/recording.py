@@ -12,7 +12,8 @@ A change (or correction) also updates the statement: the English row (status,
 quote, replacement, the status note from the event's note) and the
 synchronised fields of its translations (status, quote, replacement), in the
 same transaction, then marks every guide that cites it (``impact``). Bad
-input raises TrackerError with a sentence for the person, and writes nothing.
+input raises TrackerError (``checks``) with a sentence for the person, and
+writes nothing.
 """
 
 from __future__ import annotations
@@ -23,156 +24,26 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from wagtail.models import Locale
 
-from know_your_rights.dates import format_partial_date, validate_partial_date
+from know_your_rights.dates import format_partial_date
 from know_your_rights.models.approvals import TranslationApproval
 from know_your_rights.models.policy import PolicySource, PolicyStatement
 from know_your_rights.models.tracker import PolicyEvent
 from know_your_rights.review import content_fingerprint
+from know_your_rights.tracker.checks import (
+    StaleHistory,
+    TrackerError,
+    checked_quote,
+    checked_replacement,
+    checked_status,
+    effective_parts,
+    english_source,
+    english_statement,
+)
 from know_your_rights.tracker.impact import mark_guides
 
 Status = PolicyStatement.Status
 Kind = PolicyEvent.Kind
-
-
-class TrackerError(ValueError):
-    """Input the tracker refuses; `message` is a translated sentence for the person."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = str(message)
-
-
-class StaleHistory(TrackerError):
-    """Someone recorded an event on this statement since the caller loaded it: reload."""
-
-    def __init__(self, latest: PolicyEvent):
-        at = timezone.localtime(latest.recorded_at).strftime("%H:%M")
-        super().__init__(
-            _("Someone recorded a change to this statement at %(time)s; reload to see it.")
-            % {"time": at}
-        )
-        self.latest = latest
-
-
-# --- Reading input ----------------------------------------------------------------
-
-
-def english_statement(statement: PolicyStatement) -> PolicyStatement:
-    """The source-language version of `statement` (itself when it is English)."""
-    default_locale_id = Locale.get_default().pk
-    if statement.locale_id == default_locale_id:
-        return statement
-    return PolicyStatement.objects.get(
-        translation_key=statement.translation_key, locale_id=default_locale_id
-    )
-
-
-def _english_source(source: PolicySource | None) -> PolicySource:
-    if source is None:
-        raise TrackerError(_("Give the source that says so: a memo, law, ruling, order or report."))
-    default_locale_id = Locale.get_default().pk
-    if source.locale_id == default_locale_id:
-        return source
-    return (
-        PolicySource.objects.filter(
-            translation_key=source.translation_key, locale_id=default_locale_id
-        ).first()
-        or source
-    )
-
-
-def _status(value) -> str:
-    text = str(value).replace("-", "_")
-    if text not in Status.values:
-        raise TrackerError(
-            _("Unknown status “%(status)s”: use in force, changed, rescinded or superseded.")
-            % {"status": value}
-        )
-    return text
-
-
-def _one_year_after(day: datetime.date) -> datetime.date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
-
-
-def effective_parts(effective_date) -> tuple[int, int | None, int | None]:
-    """(year, month, day) of an effective date given as a date or a partial tuple.
-
-    Raises TrackerError when the date is missing, not a real date, or more than a
-    year ahead (a likely typing error: the earliest day it can mean is checked).
-    """
-    if effective_date is None:
-        raise TrackerError(_("Give the date the change takes effect."))
-    if isinstance(effective_date, datetime.datetime):
-        effective_date = effective_date.date()
-    if isinstance(effective_date, datetime.date):
-        year, month, day = effective_date.year, effective_date.month, effective_date.day
-    else:
-        year, month, day = (tuple(effective_date) + (None, None, None))[:3]
-    if year is None:
-        raise TrackerError(_("Give at least the year the change takes effect."))
-    try:
-        validate_partial_date(year, month, day)
-    except ValueError as error:
-        raise TrackerError(str(error)) from error
-    earliest = datetime.date(year, month or 1, day or 1)
-    if earliest > _one_year_after(timezone.localdate()):
-        raise TrackerError(
-            _(
-                "The effective date %(date)s is more than a year ahead. "
-                "Check the date; record the change closer to when it takes effect."
-            )
-            % {"date": format_partial_date(year, month, day)}
-        )
-    return year, month, day
-
-
-def _check_replacement(statement: PolicyStatement, status: str, superseded_by):
-    """The English replacement, after checking it fits the status and makes no circle."""
-    if status == Status.SUPERSEDED and superseded_by is None:
-        raise TrackerError(_("A superseded statement needs the statement that replaced it."))
-    if superseded_by is None:
-        return None
-    if status != Status.SUPERSEDED:
-        raise TrackerError(
-            _(
-                "Only a superseded statement names the statement that replaced it: "
-                "choose the status “superseded”, or leave the replacement empty."
-            )
-        )
-    # Read from the database: the caller's objects may hold stale replacements.
-    replacement = english_statement(PolicyStatement.objects.get(pk=superseded_by.pk))
-    if replacement.pk == statement.pk:
-        raise TrackerError(_("A statement cannot be superseded by itself."))
-    # Follow the replacement's own replacements: reaching this statement would
-    # make a circle (A by B by A, or longer).
-    seen, current = set(), replacement
-    while current.superseded_by_id is not None and current.superseded_by_id not in seen:
-        seen.add(current.superseded_by_id)
-        current = english_statement(PolicyStatement.objects.get(pk=current.superseded_by_id))
-        if current.pk == statement.pk:
-            raise TrackerError(
-                _(
-                    "“%(other)s” is already superseded, directly or through others, by this "
-                    "statement: recording this would make a circle."
-                )
-                % {"other": replacement.key}
-            )
-    return replacement
-
-
-def _quote(quote, current: str) -> str:
-    if quote is None:
-        return current
-    quote = str(quote).strip()
-    if not quote:
-        raise TrackerError(_("The new text is empty: give the source's exact words."))
-    return quote
 
 
 # --- Locking and numbering --------------------------------------------------------
@@ -264,14 +135,14 @@ def _changing_event(
     user,
     expected_sequence,
 ) -> PolicyEvent:
-    source = _english_source(source)
-    status = _status(status)
+    source = english_source(source)
+    status = checked_status(status)
     parts = effective_parts(effective_date)
     note = (note or "").strip()
     with transaction.atomic():
         english, latest = _lock(statement, expected_sequence)
-        new_quote = _quote(quote, english.quote)
-        replacement = _check_replacement(english, status, superseded_by)
+        new_quote = checked_quote(quote, english.quote)
+        replacement = checked_replacement(english, status, superseded_by)
         changes_statement = (status, new_quote, replacement and replacement.pk) != (
             english.status,
             english.quote,
@@ -426,7 +297,7 @@ def record_verification(
     words). Raises TrackerError for a missing source, a date in the future,
     or a rescinded or superseded statement.
     """
-    source = _english_source(source)
+    source = english_source(source)
     today = timezone.localdate()
     checked_on = checked_on or today
     if checked_on > today:
@@ -504,7 +375,7 @@ def record_first_version(statement: PolicyStatement, *, source: PolicySource, ef
     Returns the existing first version when there is one; marks nothing and
     verifies nothing.
     """
-    source = _english_source(source)
+    source = english_source(source)
     if effective_date is None:
         parts = (None, None, None)
     else:

@@ -17,7 +17,7 @@ from wagtail.models import Locale
 
 from know_your_rights.dates import format_partial_date, validate_partial_date
 from know_your_rights.models.policy import PolicySource
-from know_your_rights.tracker.recording import TrackerError
+from know_your_rights.tracker.checks import TrackerError
 
 PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 

@@ -12,7 +12,8 @@ import pytest
 from django.db import connection, transaction
 
 from know_your_rights.models import PolicyEvent, PolicyStatement
-from know_your_rights.tracker.recording import StaleHistory, latest_sequence, record_change
+from know_your_rights.tracker.checks import StaleHistory
+from know_your_rights.tracker.recording import latest_sequence, record_change
 from tests.factories.know_your_rights import PolicySourceFactory, make_statement
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,9 +12,8 @@ from django.utils import timezone, translation
 
 from know_your_rights.models import GuideUpdateMark, PolicyEvent, PolicyStatement
 from know_your_rights.review import approve, needs_review
+from know_your_rights.tracker.checks import StaleHistory, TrackerError
 from know_your_rights.tracker.recording import (
-    StaleHistory,
-    TrackerError,
     latest_sequence,
     record_change,
     record_correction,

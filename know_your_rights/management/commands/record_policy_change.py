@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from know_your_rights.models import GuideUpdateMark, PolicySource, PolicyStatement
-from know_your_rights.tracker.recording import TrackerError, record_change
+from know_your_rights.tracker.checks import TrackerError
+from know_your_rights.tracker.recording import record_change
 from know_your_rights.tracker.shell import (
     describe_source,
     find_or_make_source,

@@ -21,8 +21,9 @@ from know_your_rights.management.commands.record_policy_change import (
     statement_by_id,
     user_by_name,
 )
+from know_your_rights.tracker.checks import TrackerError
 from know_your_rights.tracker.due import guides_no_longer_out_of_date
-from know_your_rights.tracker.recording import TrackerError, record_verification
+from know_your_rights.tracker.recording import record_verification
 from know_your_rights.tracker.shell import describe_source, parse_date
 
 
