@@ -18,6 +18,7 @@ can be stale and nothing needs invalidating.
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import JSONField, Q
 from django.db.models.expressions import RawSQL
 from django.http import Http404, HttpRequest
@@ -67,7 +68,9 @@ def prepare(request: HttpRequest, path: str) -> None:
     does all of it itself) when there is no site, or when the site's root
     page is a plain Page or of a class that no longer exists.
     """
-    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False):
+    # The one query is PostgreSQL's JSON SQL; on SQLite (`make run`) Wagtail
+    # does all of it itself.
+    if not getattr(settings, "WAGTAIL_I18N_ENABLED", False) or connection.vendor != "postgresql":
         return
     site = Site.find_for_request(request)
     if site is None:

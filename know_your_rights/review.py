@@ -29,7 +29,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import connection, models
 from django.db.models import CharField, F, Max, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
@@ -349,14 +349,24 @@ def review_state(page: Page, default_locale_id: int | None = None) -> dict:
     source = TranslationSource.objects.filter(
         object_id=page.translation_key, locale_id=default_locale_id
     )
-    facts = (
-        Locale.objects.filter(pk=page.locale_id)
-        .annotate(
-            approved=ArraySubquery(
+    # ArraySubquery is PostgreSQL's; SQLite (`make run`) reads the approvals
+    # in a second query.
+    on_postgresql = connection.vendor == "postgresql"
+    approved_keys = (
+        {
+            "approved": ArraySubquery(
                 _approved(by_type).values(
                     key=Concat(Cast("content_type_id", CharField()), Value(":"), "object_id")
                 )
-            ),
+            )
+        }
+        if on_postgresql
+        else {}
+    )
+    facts = (
+        Locale.objects.filter(pk=page.locale_id)
+        .annotate(
+            **approved_keys,
             source_updated_at=Subquery(source.values("last_updated_at")[:1]),
             last_written_at=Subquery(
                 TranslationLog.objects.filter(source__in=source, locale_id=page.locale_id)
@@ -364,11 +374,14 @@ def review_state(page: Page, default_locale_id: int | None = None) -> dict:
                 .values("created_at")[:1]
             ),
         )
-        .values("approved", "source_updated_at", "last_written_at")
+        .values(*approved_keys, "source_updated_at", "last_written_at")
         .get()
     )
-    approved = {tuple(key.split(":", 1)) for key in facts["approved"]}
-    approved = {(int(content_type_id), object_id) for content_type_id, object_id in approved}
+    if on_postgresql:
+        keys = (key.split(":", 1) for key in facts["approved"])
+        approved = {(int(content_type_id), object_id) for content_type_id, object_id in keys}
+    else:
+        approved = set(_approved(by_type).values_list("content_type_id", "object_id"))
     updated, written = facts["source_updated_at"], facts["last_written_at"]
     return {
         "needs_review": _any_unapproved(by_type, approved),
