@@ -110,6 +110,11 @@ class PolicySource(TranslatableMixin, PartialDateMixin, index.Indexed, models.Mo
         return self.title
 
 
+# Keys the public tracker's own pages use under /<lang>/policy/ (its feed and its
+# changes), so a statement with one of them would be unreachable or shadow them.
+RESERVED_STATEMENT_KEYS = frozenset({"feed", "changes"})
+
+
 class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
     """One commitment a source makes (or one fact a report states), cited by guides."""
 
@@ -224,6 +229,12 @@ class PolicyStatement(TranslatableMixin, index.Indexed, models.Model):
 
     def clean(self):
         super().clean()
+        if self.key in RESERVED_STATEMENT_KEYS:
+            message = _(
+                "“%(key)s” is the address of the policy tracker's own page "
+                "(/policy/%(key)s/): choose another key."
+            )
+            raise ValidationError({"key": message % {"key": self.key}})
         try:
             validate_partial_date(self.as_of_year, self.as_of_month, self.as_of_day)
         except ValueError as error:

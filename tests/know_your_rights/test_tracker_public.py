@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -25,6 +26,7 @@ from django.utils.html import escape
 
 from know_your_rights.dates import format_partial_date
 from know_your_rights.models import GuideUpdateMark, PolicyEvent, PolicyStatement
+from know_your_rights.seed import memo
 from know_your_rights.tracker.recording import record_change
 from tests.factories.know_your_rights import (
     PolicySourceFactory,
@@ -422,3 +424,16 @@ def test_a_superseded_statement_says_so_on_the_guide_and_links_its_history(clien
     assert "Replaced by another policy." in sources
     tracker = _html(client, "/es/policy/test-old-rule/")
     assert 'href="/es/policy/test-new-rule/"' in tracker
+
+
+@pytest.mark.parametrize("key", ["feed", "changes"])
+def test_a_statement_cannot_take_the_key_of_the_trackers_own_pages(site_tree, key):
+    statement = make_statement("test-reserved")
+    statement.key = key
+    with pytest.raises(ValidationError) as refused:
+        statement.full_clean()
+    assert refused.value.message_dict["key"] == [
+        f"“{key}” is the address of the policy tracker's own page (/policy/{key}/): "
+        "choose another key."
+    ]
+    assert not {row["key"] for row in memo.STATEMENTS} & {"feed", "changes"}
