@@ -316,6 +316,7 @@ ALERT_SEND_RATE = env("ALERT_SEND_RATE")
 SUBSCRIPTION_CONFIRM_DAYS = env("SUBSCRIPTION_CONFIRM_DAYS")
 DELIVERY_RETENTION_DAYS = env("DELIVERY_RETENTION_DAYS")
 POLICY_REVIEW_DAYS = env("POLICY_REVIEW_DAYS")
+PDF_RATE_LIMIT = env("PDF_RATE_LIMIT")
 # Alert sending: deliveries per claimed chunk (one SMTP connection each),
 # how long a claim lasts before the sweeper hands the chunk to another
 # worker, and how many sender loops run per dispatch.

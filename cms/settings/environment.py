@@ -61,6 +61,9 @@ env = environ.Env(
     # A policy statement not checked against current policy for this many days
     # is shown as "may be out of date" and listed as due for verification.
     POLICY_REVIEW_DAYS=(int, 180),
+    # Printable PDFs (wallet cards and flyers) one client address may have
+    # drawn per minute; past it they get 429 with Retry-After.
+    PDF_RATE_LIMIT=(int, 20),
     ALERT_CHUNK_SIZE=(int, 200),
     ALERT_CLAIM_SECONDS=(int, 300),
     ALERT_SENDERS=(int, 4),

@@ -33,6 +33,7 @@ from know_your_rights.flyers import (
     render_flyer_pdf,
 )
 from know_your_rights.guides import guide_context
+from know_your_rights.pdf_rate_limit import allow_pdf, too_many_pdfs
 from know_your_rights.review import review_state
 
 __all__ = ["GuideIndexPage", "GuidePage", "HelpLineSettings"]
@@ -146,6 +147,8 @@ class GuidePage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
     def card_pdf(self, request):
         if not self.live:
             raise Http404
+        if not allow_pdf(request):
+            return too_many_pdfs()
         context = self.get_context(request)
         context.update(card_context(self))
         pdf = render_card_pdf(request, context)
@@ -159,6 +162,8 @@ class GuidePage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
         """The printable flyer (``know_your_rights.flyers``): ?with=<language>&size=<paper>."""
         if not self.live:
             raise Http404
+        if not allow_pdf(request):
+            return too_many_pdfs()
         language = translation.get_language()
         try:
             options = flyer_options(request.GET, language)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -264,3 +265,26 @@ def test_the_help_line_is_on_the_flyer_once_set(client, plain, tmp_path):
 
 def test_no_flyer_for_a_missing_guide(client, plain):
     assert client.get("/es/guides/no-such-guide/flyer/pdf/").status_code == 404
+
+
+TOO_MANY = "Too many printable files were asked for from your connection. Try again in a minute."
+
+
+def test_past_the_pdf_limit_a_client_is_told_in_its_language_when_to_come_back(
+    client, plain, settings
+):
+    settings.PDF_RATE_LIMIT = 2
+    # The limit counts per clock minute: start early in one so all three requests share it.
+    if time.time() % 60 > 40:
+        time.sleep(61 - time.time() % 60)
+    assert client.get("/en/guides/plain/card/pdf/").status_code == 200
+    assert client.get("/en/guides/plain/flyer/pdf/").status_code == 200
+    refused = client.get("/es/guides/plain/flyer/pdf/", {"size": "a4"})
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert refused["Cache-Control"] == "no-store"
+    with translation.override("es"):
+        assert refused.content.decode() == gettext(TOO_MANY)
+    # Another client address still gets its flyer.
+    other = client.get("/en/guides/plain/flyer/pdf/", {"size": "a4"}, REMOTE_ADDR="192.0.2.7")
+    assert other.status_code == 200
