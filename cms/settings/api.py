@@ -55,6 +55,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["cms.api.schema.only_public_api"],
+    # A statement's status, and a policy event's status before and after,
+    # are one choice set: one named enum in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "PolicyStatusEnum": "know_your_rights.models.policy.PolicyStatement.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "cms.api.schema.add_error_responses",
