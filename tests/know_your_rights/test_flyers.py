@@ -82,7 +82,7 @@ def idnyc(site_tree):
     statement = make_statement("idnyc")
     first = _right(ENGLISH_RIGHT, statement)
     english = make_guide(
-        "your-idnyc",
+        "test-idnyc-card",
         "Your IDNYC card",
         body=[first, _right("The police do not ask victims about status.", statement)],
     )
@@ -161,10 +161,10 @@ def _follow(client, short_link: str) -> tuple[str, str]:
 
 @pytest.mark.parametrize("code", ["es", "zh-hans", "ar"])
 def test_the_qr_code_leads_to_the_guide_in_the_flyers_language(client, idnyc, code, tmp_path):
-    pdf = _pdf(client, f"/{code}/guides/your-idnyc/flyer/pdf/", tmp_path)
+    pdf = _pdf(client, f"/{code}/guides/test-idnyc-card/flyer/pdf/", tmp_path)
     [short_link] = _qr_codes(pdf)
     landing, html = _follow(client, short_link)
-    assert landing == f"/{code}/guides/your-idnyc/"
+    assert landing == f"/{code}/guides/test-idnyc-card/"
     assert TEXTS[code][0] in html
     # The link is printed too, for typing.
     assert urlsplit(short_link).netloc + urlsplit(short_link).path in _text(pdf)
@@ -172,7 +172,7 @@ def test_the_qr_code_leads_to_the_guide_in_the_flyers_language(client, idnyc, co
 
 @pytest.mark.parametrize("code", ["ar", "bn", "zh-hans"])
 def test_the_flyer_is_in_its_script_with_the_fonts_embedded(client, idnyc, code, tmp_path):
-    pdf = _pdf(client, f"/{code}/guides/your-idnyc/flyer/pdf/", tmp_path)
+    pdf = _pdf(client, f"/{code}/guides/test-idnyc-card/flyer/pdf/", tmp_path)
     text = _text(pdf)
     assert len(SCRIPTS[code].findall(text)) >= 10, text
     if code == "zh-hans":
@@ -188,14 +188,14 @@ def test_the_flyer_is_in_its_script_with_the_fonts_embedded(client, idnyc, code,
 
 
 def test_a_bilingual_flyer_has_both_languages_side_by_side(client, idnyc, tmp_path):
-    pdf = _pdf(client, "/es/guides/your-idnyc/flyer/pdf/", tmp_path, **{"with": "zh-hans"})
+    pdf = _pdf(client, "/es/guides/test-idnyc-card/flyer/pdf/", tmp_path, **{"with": "zh-hans"})
     assert _page_size(pdf) == (792, 612)  # Letter, landscape
     text = _text(pdf)
     # The columns' lines interleave in the extracted text: titles fit on one line.
     assert TEXTS["es"][0] in text and TEXTS["zh-hans"][0] in text
     assert len(SCRIPTS["zh-hans"].findall(text)) >= 10
     landings = {_follow(client, link)[0] for link in _qr_codes(pdf)}
-    assert landings == {"/es/guides/your-idnyc/", "/zh-hans/guides/your-idnyc/"}
+    assert landings == {"/es/guides/test-idnyc-card/", "/zh-hans/guides/test-idnyc-card/"}
 
 
 @pytest.mark.parametrize("size", list(POINTS))
