@@ -418,10 +418,10 @@ def test_a_superseded_statement_says_so_on_the_guide_and_links_its_history(clien
     )
     html = _html(client, "/es/guides/test-superseded-guide/")
     block = html[html.index('id="statement-test-old-rule"') :]
-    assert "This policy was replaced by another." in block
+    assert "Esta política fue reemplazada por otra." in block  # in the reader's language
     assert 'href="/es/policy/test-old-rule/"' in block
     sources = html[html.index('<section class="sources"') :]
-    assert "Replaced by another policy." in sources
+    assert "Reemplazada por otra política." in sources
     tracker = _html(client, "/es/policy/test-old-rule/")
     assert 'href="/es/policy/test-new-rule/"' in tracker
 
