@@ -39,11 +39,10 @@ def open_update_notices(page_id: int, language: str) -> list[GuideUpdateMark]:
         locale__language_code=language,
     ).values("summary")[:1]
     marks = list(
-        GuideUpdateMark.objects.open()
+        GuideUpdateMark.objects.for_notices()
         .filter(page_id=page_id)
-        .select_related("event", "event__statement", "event__statement__locale")
+        .select_related("event__statement__locale")
         .annotate(local_summary=Subquery(local_summary))
-        .order_by("-event__recorded_at", "-event_id")
     )
     for mark in marks:
         statement = mark.event.statement

@@ -112,6 +112,15 @@ class GuideUpdateMarkQuerySet(models.QuerySet):
         """Marks not yet cleared: the guide still needs updating for that change."""
         return self.filter(cleared_at__isnull=True)
 
+    def for_notices(self):
+        """Open marks, newest change first, with what a notice names (the
+        event, its statement and source) loaded in the same query."""
+        return (
+            self.open()
+            .select_related("event", "event__statement", "event__source")
+            .order_by("-event__recorded_at", "-event_id")
+        )
+
 
 class GuideUpdateMark(models.Model):
     """One guide page, in one language, that cites a statement a change touched.

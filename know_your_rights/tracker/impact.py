@@ -138,12 +138,7 @@ def open_marks_for_pages(page_ids) -> dict[int, list[GuideUpdateMark]]:
     Pages without an open mark are absent.
     """
     result: dict[int, list[GuideUpdateMark]] = defaultdict(list)
-    marks = (
-        GuideUpdateMark.objects.open()
-        .filter(page_id__in=list(page_ids))
-        .select_related("event", "event__statement", "event__source")
-        .order_by("-event__recorded_at", "-event_id")
-    )
+    marks = GuideUpdateMark.objects.for_notices().filter(page_id__in=list(page_ids))
     for mark in marks:
         result[mark.page_id].append(mark)
     return dict(result)
