@@ -1,4 +1,4 @@
-"""Subscriber address protection: encryption at rest and the keyed lookup hash.
+"""Subscriber address and phone number protection: encryption at rest and the keyed lookup hash.
 
 Two separate secrets, on purpose:
 
@@ -24,9 +24,12 @@ from django.conf import settings
 __all__ = [
     "InvalidToken",
     "decrypt_email",
+    "decrypt_phone",
     "email_hash",
     "encrypt_email",
+    "encrypt_phone",
     "normalise_email",
+    "phone_hash",
     "reencrypt",
 ]
 
@@ -75,3 +78,24 @@ def email_hash(address: str) -> str:
     if not key:
         raise RuntimeError("SUBSCRIBER_HASH_KEY is empty: cannot look up subscribers.")
     return hmac.new(key.encode(), normalise_email(address).encode(), hashlib.sha256).hexdigest()
+
+
+def encrypt_phone(e164: str) -> str:
+    """Encrypt a number (E.164, already checked) under the first key, as
+    addresses are: the same keys rotate both."""
+    return _fernet().encrypt(e164.encode()).decode("ascii")
+
+
+def decrypt_phone(ciphertext: str) -> str:
+    """Decrypt a number with any configured key; raises ``InvalidToken`` if none fits."""
+    return _fernet().decrypt(ciphertext.encode("ascii")).decode()
+
+
+def phone_hash(e164: str) -> str:
+    """Keyed HMAC-SHA256 (hex) of a number in E.164 form, for lookup,
+    uniqueness and the STOP list. E.164 has no "@", so a number's hash never
+    equals an address's."""
+    key = settings.SUBSCRIBER_HASH_KEY
+    if not key:
+        raise RuntimeError("SUBSCRIBER_HASH_KEY is empty: cannot look up subscribers.")
+    return hmac.new(key.encode(), e164.strip().encode(), hashlib.sha256).hexdigest()

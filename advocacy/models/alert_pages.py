@@ -120,6 +120,17 @@ class AlertPage(Page):
         help_text=_("One to three short sentences: what, where, when."),
     )
     body = RichTextField(_("body"), features=RICH_TEXT_FEATURES, blank=True)
+    # What subscribers who chose text messages get; empty: made from the
+    # title, the summary and a short link (advocacy.sms).
+    sms_text = models.TextField(
+        _("text message"),
+        blank=True,
+        max_length=1600,
+        help_text=_(
+            "What subscribers who chose text messages receive. Leave empty to send the "
+            "title, the summary and a link."
+        ),
+    )
     guide = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("guide"),
@@ -215,6 +226,7 @@ class AlertPage(Page):
         TranslatableField("search_description"),
         TranslatableField("summary"),
         TranslatableField("body"),
+        TranslatableField("sms_text"),
         SynchronizedField("urgency"),
         SynchronizedField("every_area"),
         SynchronizedField("expires_at"),
@@ -279,6 +291,7 @@ class AlertPage(Page):
         "search_description",
         "summary",
         "body",
+        "sms_text",
         "urgency",
         "every_area",
         "expires_at",

@@ -59,6 +59,14 @@ class Dispatch(models.Model):
     sent_count = models.PositiveIntegerField(default=0)
     failed_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
+    # The text-message share of the counts above (email's is the rest), and
+    # what the gateways and email services reported as delivered.
+    sms_total = models.PositiveIntegerField(default=0)
+    sms_sent_count = models.PositiveIntegerField(default=0)
+    sms_failed_count = models.PositiveIntegerField(default=0)
+    sms_skipped_count = models.PositiveIntegerField(default=0)
+    sms_delivered_count = models.PositiveIntegerField(default=0)
+    email_delivered_count = models.PositiveIntegerField(default=0)
     deliveries_purged_at = models.DateTimeField(null=True, blank=True)
     # A follow-up of this alert after its rows were purged can no longer
     # reach "exactly the same people": the audience rule is used instead.
@@ -96,11 +104,23 @@ class Dispatch(models.Model):
 
 
 class Delivery(models.Model):
-    """One recipient of one dispatch. Purged after DELIVERY_RETENTION_DAYS."""
+    """One recipient of one dispatch on one channel (a subscriber who chose
+    email and text messages has two). Purged after DELIVERY_RETENTION_DAYS.
+
+    ``sent`` means the mail server or SMS gateway accepted it; a delivery
+    report (SMS gateways, email services' webhooks) may then move it to
+    ``delivered`` or ``failed`` with the reason. ``provider_message_id`` is
+    the gateway's or service's id for it, which those reports name.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("email")
+        SMS = "sms", _("text message")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
         SENT = "sent", _("sent")
+        DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped")
 
@@ -109,12 +129,15 @@ class Delivery(models.Model):
     subscriber = models.ForeignKey(
         "advocacy.Subscriber", null=True, on_delete=models.SET_NULL, related_name="deliveries"
     )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    channel = models.CharField(max_length=5, choices=Channel.choices, default=Channel.EMAIL)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
     claim_token = models.UUIDField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    provider_message_id = models.CharField(max_length=100, blank=True, default="")
     language = models.CharField(max_length=10, blank=True)
     last_error = models.CharField(max_length=255, blank=True)
 
@@ -123,11 +146,18 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["dispatch", "subscriber"], name="delivery_one_per_subscriber"
+                fields=["dispatch", "subscriber", "channel"],
+                name="delivery_one_per_subscriber_channel",
             )
         ]
         indexes = [
             models.Index(fields=["dispatch", "status", "id"], name="delivery_claim"),
+            # Delivery reports find their row by the provider's id.
+            models.Index(
+                fields=["provider_message_id"],
+                name="delivery_provider_id",
+                condition=~models.Q(provider_message_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

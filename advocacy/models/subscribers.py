@@ -1,9 +1,13 @@
-"""Who gets alerts: areas, topics, subscribers and the suppression list.
+"""Who gets alerts: areas, topics, subscribers and the suppression lists.
 
-Privacy by construction: a subscriber row holds the address only encrypted
-(``email_ciphertext``) plus a keyed hash for lookup (``email_hash``); no name,
-no IP address. Someone who leaves is deleted; only the keyed hash stays, in
-``SuppressedAddress``, so they are never mailed again without a new opt-in.
+Privacy by construction: a subscriber row holds its email address and its
+phone number only encrypted (``email_ciphertext``, ``phone_ciphertext``) plus
+a keyed hash of each for lookup (``email_hash``, ``phone_hash``); no name, no
+IP address. A subscriber has an address, a number, or both, and each is
+confirmed on its own (a link by email, a reply or code by text). Someone who
+leaves is deleted; only the keyed hash stays, in ``SuppressedAddress``, so
+they are never mailed again without a new opt-in. A number that sent STOP is
+kept (hashed) in ``StoppedNumber`` and never texted until it sends START.
 """
 
 from __future__ import annotations
@@ -17,7 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from advocacy.crypto import decrypt_email, email_hash, encrypt_email, normalise_email
+from advocacy.crypto import (
+    decrypt_email,
+    decrypt_phone,
+    email_hash,
+    encrypt_email,
+    encrypt_phone,
+    normalise_email,
+    phone_hash,
+)
 
 
 def _ids(items: Iterable) -> set[int]:
@@ -139,6 +151,23 @@ class SubscriberQuerySet(models.QuerySet):
         """The (at most one) subscriber with this address, by keyed hash."""
         return self.filter(email_hash=email_hash(address))
 
+    def for_phone(self, e164: str) -> SubscriberQuerySet:
+        """The (at most one) subscriber with this number (E.164), by keyed hash."""
+        return self.filter(phone_hash=phone_hash(e164))
+
+    def email_recipients(self) -> SubscriberQuerySet:
+        """Active subscribers whose email address is confirmed: who gets email."""
+        return self.active().filter(email_hash__isnull=False, email_awaiting_confirmation=False)
+
+    def sms_recipients(self) -> SubscriberQuerySet:
+        """Active subscribers whose number is confirmed and has not sent STOP:
+        who gets text messages."""
+        return (
+            self.active()
+            .filter(phone_hash__isnull=False, phone_confirmed_at__isnull=False)
+            .exclude(Exists(StoppedNumber.objects.filter(phone_hash=OuterRef("phone_hash"))))
+        )
+
     def matching(self, areas: Iterable = (), topics: Iterable = ()) -> SubscriberQuerySet:
         """Subscribers an alert for ``areas`` and ``topics`` concerns.
 
@@ -165,11 +194,20 @@ class SubscriberQuerySet(models.QuerySet):
 
 
 class Subscriber(models.Model):
-    """One address that asked for alerts; see the module docstring on privacy.
+    """Someone who asked for alerts by email, by text message, or both; see
+    the module docstring on privacy.
 
     Set the address with ``Subscriber(email=...)`` or ``subscriber.email =
     ...``: that normalises it, encrypts it and computes the hash. Reading
-    ``subscriber.email`` decrypts it. No name and no IP address are stored.
+    ``subscriber.email`` decrypts it ("" when there is none). The number works
+    the same way through ``phone``, which takes an E.164 number already
+    checked by ``advocacy.sms.numbers.parse_mobile_number``. No name and no
+    IP address are stored.
+
+    ``status`` is the subscriber's: active once either channel is confirmed.
+    Each channel also has its own confirmation: ``email_awaiting_confirmation``
+    (an address given but its link not yet followed) and
+    ``phone_confirmed_at`` (the number replied YES or its code was entered).
     """
 
     class Status(models.TextChoices):
@@ -177,8 +215,26 @@ class Subscriber(models.Model):
         ACTIVE = "active", _("active")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
 
-    email_ciphertext = models.TextField(editable=False)
-    email_hash = models.CharField(max_length=64, unique=True, editable=False)
+    email_ciphertext = models.TextField(blank=True, default="", editable=False)
+    # NULL when the subscriber gave no address (text messages only): NULL,
+    # not "", so that many rows may have none under the unique constraint.
+    email_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    # True while an address given at sign-up (or added later) waits for its
+    # link to be followed, also when the subscriber is already active by text.
+    email_awaiting_confirmation = models.BooleanField(default=False, editable=False)
+    phone_ciphertext = models.TextField(blank=True, default="", editable=False)
+    # NULL when the subscriber gave no number (see email_hash).
+    phone_hash = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+    phone_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The opt-in code texted to the number: only its keyed hash is kept, with
+    # when it stops working and how many wrong codes were tried.
+    phone_code_hash = models.CharField(max_length=64, blank=True, default="", editable=False)
+    phone_code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    phone_code_attempts = models.PositiveSmallIntegerField(default=0, editable=False)
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default="en"
     )
@@ -213,14 +269,50 @@ class Subscriber(models.Model):
 
     @property
     def email(self) -> str:
-        """The address, decrypted (normalised form)."""
-        return decrypt_email(self.email_ciphertext)
+        """The address, decrypted (normalised form); "" when there is none."""
+        return decrypt_email(self.email_ciphertext) if self.email_ciphertext else ""
 
     @email.setter
-    def email(self, address: str) -> None:
+    def email(self, address: str | None) -> None:
+        if not address:
+            self.email_ciphertext, self.email_hash = "", None
+            return
         address = normalise_email(address)
         self.email_ciphertext = encrypt_email(address)
         self.email_hash = email_hash(address)
+
+    @property
+    def phone(self) -> str:
+        """The number in E.164 form, decrypted; "" when there is none."""
+        return decrypt_phone(self.phone_ciphertext) if self.phone_ciphertext else ""
+
+    @phone.setter
+    def phone(self, e164: str | None) -> None:
+        if not e164:
+            self.phone_ciphertext, self.phone_hash = "", None
+            self.phone_confirmed_at = None
+            return
+        self.phone_ciphertext = encrypt_phone(e164)
+        self.phone_hash = phone_hash(e164)
+
+    @property
+    def gets_email(self) -> bool:
+        """Whether alerts go to this subscriber's address now."""
+        return (
+            self.status == self.Status.ACTIVE
+            and self.email_hash is not None
+            and not self.email_awaiting_confirmation
+        )
+
+    @property
+    def gets_sms(self) -> bool:
+        """Whether alerts go to this subscriber's number now (STOP aside,
+        which ``StoppedNumber`` records)."""
+        return (
+            self.status == self.Status.ACTIVE
+            and self.phone_hash is not None
+            and self.phone_confirmed_at is not None
+        )
 
 
 class SuppressedAddress(models.Model):
@@ -245,3 +337,19 @@ class SuppressedAddress(models.Model):
 
     def __str__(self) -> str:
         return f"Suppressed {self.email_hash[:12]} ({self.reason})"
+
+
+class StoppedNumber(models.Model):
+    """The keyed hash of a number that sent STOP (or a carrier's synonym, or
+    a stop word in its language). Nothing is texted to it, for any alert,
+    until it sends START; a new sign-up on the site does not lift it."""
+
+    phone_hash = models.CharField(max_length=64, unique=True, editable=False)
+    stopped_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("stopped number")
+        verbose_name_plural = _("stopped numbers")
+
+    def __str__(self) -> str:
+        return f"Stopped {self.phone_hash[:12]}"

@@ -9,10 +9,11 @@ from core import languages as faro_languages
 from .environment import (
     VAR_DIR,
     database_config,
-    email_config,
+    email_settings,
     env,
     fernet_keys,
     redis_cache_config,
+    sms_url,
     trusted_proxy_count,
 )
 
@@ -47,6 +48,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    # Email services' backends and delivery webhooks (EMAIL_URL ses://, postmark://…).
+    "anymail",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -117,7 +120,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": redis_cache_config(env("REDIS_URL"))}
 
-vars().update(email_config(env("EMAIL_URL")))
+vars().update(
+    email_settings(
+        env("EMAIL_URL"),
+        env("ANYMAIL_WEBHOOK_SECRET"),
+        env("DKIM_PRIVATE_KEY"),
+        env("DKIM_SELECTOR"),
+        env("DKIM_DOMAIN"),
+    )
+)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL")
 LIST_ID = env("LIST_ID")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -317,6 +328,15 @@ SUBSCRIPTION_CONFIRM_DAYS = env("SUBSCRIPTION_CONFIRM_DAYS")
 DELIVERY_RETENTION_DAYS = env("DELIVERY_RETENTION_DAYS")
 POLICY_REVIEW_DAYS = env("POLICY_REVIEW_DAYS")
 PDF_RATE_LIMIT = env("PDF_RATE_LIMIT")
+GUIDE_AUDIO_MAX_BYTES = env("GUIDE_AUDIO_MAX_BYTES")
+GUIDE_AUDIO_MAX_SECONDS = env("GUIDE_AUDIO_MAX_SECONDS")
+SMS_URL = sms_url(env("SMS_URL"))
+SMS_FROM = env("SMS_FROM")
+SMS_DEFAULT_REGION = env("SMS_DEFAULT_REGION").upper()
+SMS_SEGMENT_COST = env("SMS_SEGMENT_COST")
+SMS_MAX_SEGMENTS = env("SMS_MAX_SEGMENTS")
+SMS_SEND_RATE = env("SMS_SEND_RATE")
+SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET")
 # Alert sending: deliveries per claimed chunk (one SMTP connection each),
 # how long a claim lasts before the sweeper hands the chunk to another
 # worker, and how many sender loops run per dispatch.

@@ -1,15 +1,24 @@
 """Production: every security value comes from the environment, no defaults."""
 
+import os
 from urllib.parse import urlsplit
 
-from .environment import PRODUCTION_REQUIRED, require
+from .environment import PRODUCTION_REQUIRED, require, uses_email_service
 
 for _name in PRODUCTION_REQUIRED:
     require(_name)
+# An email service's delivery webhooks suppress addresses: never unauthenticated.
+if uses_email_service(os.environ["EMAIL_URL"]):
+    require("ANYMAIL_WEBHOOK_SECRET")
 
 from .base import *  # noqa: E402,F403
 
 DEBUG = False
+
+# Kannel's callbacks carry no signature: the secret in their URLs is the
+# only thing that tells them from forged ones.
+if urlsplit(SMS_URL).scheme == "kannel":  # noqa: F405
+    require("SMS_CALLBACK_SECRET")
 
 # Behind a TLS-terminating proxy (see docker-compose.yml).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

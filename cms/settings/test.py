@@ -16,6 +16,7 @@ FIELD_ENCRYPTION_KEYS = env("FIELD_ENCRYPTION_KEYS") or [
     "x3mJ1oZ8bZcVn0t8R3YqHn8Jm2cK6k1wQpV9sL0dE4A="
 ]
 SUBSCRIBER_HASH_KEY = env("SUBSCRIBER_HASH_KEY") or "test-subscriber-hash-key"
+SMS_CALLBACK_SECRET = env("SMS_CALLBACK_SECRET") or "test-sms-callback-secret"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ALLOWED_HOSTS = ["*"]
 
