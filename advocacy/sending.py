@@ -4,7 +4,9 @@
 On the SMTP backend it talks to ``smtplib`` directly so that each message
 gets its own outcome (Django's backend stops at the first error and does not
 say which messages went out). Other backends (the development outbox, the
-in-memory backend of tests) send through ``send_messages``.
+in-memory backend of tests, the email services' anymail backends) send
+through ``send_messages``. A backend with ``sign_message_bytes`` (DKIM,
+``cms.dkim``) has every message signed, also the ready-made bytes.
 
 ``SendRateLimiter`` spreads ``ALERT_SEND_RATE`` messages per second across
 every worker through the shared cache (Redis when ``REDIS_URL`` is set).
@@ -19,6 +21,7 @@ import socket
 import time
 from dataclasses import dataclass
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import get_connection
@@ -34,10 +37,15 @@ PERMANENT = "permanent"
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one message: SENT, TEMPORARY (retry later) or PERMANENT."""
+    """What became of one message: SENT, TEMPORARY (retry later) or PERMANENT.
+
+    ``message_id``: the email service's id for a sent message (anymail's
+    ``anymail_status.message_id``), which its delivery reports quote; "" with SMTP.
+    """
 
     kind: str
     reason: str = ""
+    message_id: str = ""
 
 
 def _reason(code: int | None, text: bytes | str | None) -> str:
@@ -51,7 +59,17 @@ def _reason(code: int | None, text: bytes | str | None) -> str:
 
 
 def classify(exc: Exception) -> Outcome:
-    """Sort an SMTP error: 4xx and dropped connections are temporary, 5xx permanent."""
+    """Sort an SMTP error: 4xx and dropped connections are temporary, 5xx permanent.
+
+    An email service that refuses the recipient (anymail's
+    AnymailRecipientsRefused: invalid, or on its own bounce list) is
+    permanent; any other service error (a bad key, an outage) is temporary,
+    so it is retried and never suppresses the address.
+    """
+    if isinstance(exc, AnymailRecipientsRefused):
+        return Outcome(PERMANENT, "refused by the email service")
+    if isinstance(exc, AnymailAPIError):
+        return Outcome(TEMPORARY, f"email service: {exc.status_code or type(exc).__name__}")
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         code, text = next(iter(exc.recipients.values()), (None, b""))
         kind = PERMANENT if code and code >= 500 else TEMPORARY
@@ -74,6 +92,7 @@ class MailSession:
     def __init__(self):
         self.connection = get_connection(fail_silently=False)
         self.is_smtp = isinstance(self.connection, SMTPBackend)
+        self._sign = getattr(self.connection, "sign_message_bytes", None)
         self._open = False
         self._pipelining: bool | None = None
 
@@ -103,11 +122,11 @@ class MailSession:
             self._ensure_open()
             if not self.is_smtp:
                 self.connection.send_messages([message])
-                return Outcome(SENT)
+                return Outcome(SENT, message_id=provider_message_id(message))
             encoding = message.encoding or settings.DEFAULT_CHARSET
             sender = sanitize_address(message.from_email, encoding)
             recipients = [sanitize_address(addr, encoding) for addr in message.recipients()]
-            payload = message.message().as_bytes(linesep="\r\n")
+            payload = self.signed(message.message().as_bytes(linesep="\r\n"))
             self.connection.connection.sendmail(sender, recipients, payload)
             return Outcome(SENT)
         except Exception as exc:  # noqa: BLE001 - every error becomes an outcome
@@ -116,8 +135,13 @@ class MailSession:
                 self._recover(exc)
             return outcome
 
+    def signed(self, payload: bytes) -> bytes:
+        """``payload`` DKIM-signed when the backend signs (``cms.dkim``), else as is."""
+        return self._sign(payload) if self._sign else payload
+
     def send_raw(self, sender: str, recipient: str, payload: bytes) -> Outcome:
-        """Send ready-made message bytes to one recipient (SMTP backend only)."""
+        """Send ready-made message bytes, already ``signed``, to one recipient
+        (SMTP backend only)."""
         try:
             self._ensure_open()
             self.connection.connection.sendmail(sender, [recipient], payload)
@@ -139,7 +163,7 @@ class MailSession:
         messages whose fate is unknown count as temporary failures: they are
         retried later with the same Message-ID.
         """
-        items = list(items)
+        items = [(recipient, self.signed(payload)) for recipient, payload in items]
         try:
             self._ensure_open()
             smtp = self.connection.connection
@@ -241,6 +265,13 @@ class MailSession:
         except Exception:  # noqa: BLE001
             pass
         self.connection.connection = None
+
+
+def provider_message_id(message) -> str:
+    """The email service's id for a message an anymail backend sent ("" otherwise)."""
+    status = getattr(message, "anymail_status", None)
+    message_id = getattr(status, "message_id", None)
+    return message_id if isinstance(message_id, str) else ""
 
 
 class SendRateLimiter:

@@ -12,13 +12,17 @@ from django.core.mail.backends.base import BaseEmailBackend
 
 
 class OutboxEmailBackend(BaseEmailBackend):
+    def message_bytes(self, message) -> bytes:
+        """The bytes written for ``message``, as SMTP would send them."""
+        return message.message().as_bytes(linesep="\r\n")
+
     def send_messages(self, email_messages):
         outbox = Path(settings.EMAIL_FILE_PATH)
         outbox.mkdir(parents=True, exist_ok=True)
         for message in email_messages:
             name = uuid.uuid4().hex
             partial = outbox / f".{name}.tmp"
-            partial.write_bytes(message.message().as_bytes(linesep="\r\n"))
+            partial.write_bytes(self.message_bytes(message))
             # Rename is atomic: a reader never sees half a message.
             partial.rename(outbox / f"{name}.eml")
         return len(email_messages)
