@@ -12,6 +12,7 @@ from django.db import OperationalError
 
 from advocacy import digest, subscriptions
 from advocacy.dispatching import preparing, sender, upkeep
+from advocacy.sms import opt_in
 from know_your_rights.tracker import reminders
 
 
@@ -70,3 +71,16 @@ def purge_unconfirmed_subscribers() -> int:
 def sign_up(request: dict) -> None:
     """Record a sign-up and send its confirmation (or "already subscribed") mail."""
     subscriptions.handle_sign_up(request)
+
+
+@shared_task(
+    name="advocacy.send_opt_in_code",
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    max_retries=5,
+)
+def send_opt_in_code(subscriber_id: int, sealed_code: str) -> None:
+    """Text a new subscriber's number its opt-in code (see advocacy.sms.opt_in)."""
+    opt_in.send_code(subscriber_id, sealed_code)
