@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from advocacy import alert_link_urls
 from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
@@ -36,6 +37,8 @@ urlpatterns = [
     *advocacy_urls.unprefixed_urlpatterns,
     # Guides' short links (`/g/<code>/`, printed on flyers): the code names the language.
     path("", include(short_link_urls)),
+    # Alerts' short links (`/a/<code>/`, in text messages): the code names the language.
+    path("", include(alert_link_urls)),
 ]
 
 # Under /api/ every error is the API's JSON envelope, also where no DRF view
