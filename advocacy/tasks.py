@@ -12,7 +12,7 @@ from django.db import OperationalError
 
 from advocacy import digest, subscriptions
 from advocacy.dispatching import preparing, sender, upkeep
-from advocacy.sms import opt_in
+from advocacy.sms import opt_in, replies
 from know_your_rights.tracker import reminders
 
 
@@ -84,3 +84,18 @@ def sign_up(request: dict) -> None:
 def send_opt_in_code(subscriber_id: int, sealed_code: str) -> None:
     """Text a new subscriber's number its opt-in code (see advocacy.sms.opt_in)."""
     opt_in.send_code(subscriber_id, sealed_code)
+
+
+# A gateway that cannot take the reply now (5xx, unreachable) is tried again
+# a few times within minutes; a STOP's answer is owed promptly or not at all.
+@shared_task(
+    name="advocacy.send_sms_reply",
+    ignore_result=True,
+    autoretry_for=(OperationalError, replies.ReplyNotSent),
+    retry_backoff=5,
+    retry_backoff_max=120,
+    max_retries=4,
+)
+def send_sms_reply(sealed_phone: str, kind: str, language: str) -> str:
+    """Text the answer to a keyword (see advocacy.sms.callbacks and replies)."""
+    return replies.send_reply(sealed_phone, kind, language)

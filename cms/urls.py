@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from advocacy import alert_link_urls
+from advocacy import alert_link_urls, sms_urls
 from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
@@ -33,6 +33,8 @@ urlpatterns = [
     # directly; its name stays Wagtail's (document.url).
     re_path(r"^documents/(\d+)/(.*)$", downloads.serve_document),
     path("documents/", include(wagtaildocs_urls)),
+    # SMS gateways' delivery reports and incoming texts (advocacy.sms_views).
+    path("sms/", include(sms_urls)),
     # One-click unsubscribe (RFC 8058) has no language prefix.
     *advocacy_urls.unprefixed_urlpatterns,
     # Guides' short links (`/g/<code>/`, printed on flyers): the code names the language.
