@@ -116,15 +116,24 @@ def flyer_side(page, language: str, locale_id: int, fallback: bool) -> dict:
     }
 
 
-def second_side(page, language: str) -> dict:
-    """The half in the flyer's second language: the guide's translation into it,
-    else the source guide with the "not yet translated" notice."""
+def flyer_version(page, language: str):
+    """(the version of guide `page` a flyer shows in `language`, whether it is a fallback):
+    its live translation into `language`, else the source guide (shown with the
+    "not yet translated" notice)."""
     locale = Locale.objects.get(language_code=language)
     translated = page.get_translation_or_none(locale)
     if translated is not None and translated.live:
-        return flyer_side(translated.specific, language, locale.pk, fallback=False)
+        return translated.specific, False
     source = page.get_translation_or_none(Locale.get_default()) or page
-    return flyer_side(source.specific, language, locale.pk, fallback=True)
+    return source.specific, True
+
+
+def second_side(page, language: str) -> dict:
+    """The half in the flyer's second language: the guide's translation into it,
+    else the source guide with the "not yet translated" notice."""
+    shown, fallback = flyer_version(page, language)
+    locale_id = Locale.objects.get(language_code=language).pk
+    return flyer_side(shown, language, locale_id, fallback=fallback)
 
 
 def flyer_context(page, language: str, fallback: bool, options: FlyerOptions) -> dict:
@@ -160,11 +169,12 @@ def _local_files_only(url: str):
     return default_url_fetcher(url)
 
 
-def render_flyer_pdf(request, context: dict, options: FlyerOptions) -> bytes:
-    """The flyer as PDF bytes on one page, fonts embedded for every script.
+def layout_flyer(request, context: dict, options: FlyerOptions):
+    """One flyer laid out by WeasyPrint (a Document of one page, unless nothing smaller fits).
 
     A guide with long rights is laid out again with smaller type (never a
-    smaller QR code) until it fits on one page (``SCALES``).
+    smaller QR code) until it fits on one page (``SCALES``). The public flyer
+    and the admin's flyer builder both lay flyers out here.
     """
     # Imported here as cards.py does: WeasyPrint is heavy and only PDFs need it.
     from weasyprint import CSS, HTML
@@ -179,7 +189,20 @@ def render_flyer_pdf(request, context: dict, options: FlyerOptions) -> bytes:
         if len(document.pages) == 1:
             break
     # Even at the smallest scale, nothing is cut: a second page beats a lost right.
-    return document.write_pdf()
+    return document
+
+
+def render_flyers_pdf(request, contexts: list[dict], options: FlyerOptions) -> bytes:
+    """Several flyers (``flyer_context`` each, same options) as one PDF, in order,
+    fonts embedded for every script."""
+    documents = [layout_flyer(request, context, options) for context in contexts]
+    pages = [page for document in documents for page in document.pages]
+    return documents[0].copy(pages).write_pdf()
+
+
+def render_flyer_pdf(request, context: dict, options: FlyerOptions) -> bytes:
+    """The flyer as PDF bytes on one page, fonts embedded for every script."""
+    return render_flyers_pdf(request, [context], options)
 
 
 def flyer_filename(page, context: dict) -> str:

@@ -16,6 +16,8 @@ from wagtail.models import Locale, Page, TranslatableMixin
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+# Registers the flyer builder's URLs and menu item (Wagtail imports only this module).
+from know_your_rights import flyer_builder_hooks  # noqa: F401
 from know_your_rights.admin_views import APPROVE_PERMISSION, approve_translation
 from know_your_rights.models import Hotline, PolicySource, PolicyStatement
 from know_your_rights.review import approval_of, english_updated_at, is_translation, needs_review
