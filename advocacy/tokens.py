@@ -139,7 +139,11 @@ def read_token(token: str, purpose: str):
     subscriber = Subscriber.objects.filter(pk=pk, email_hash__startswith=hash_prefix).first()
     if subscriber is None:
         raise SubscriberGone()
-    if purpose == CONFIRM and subscriber.status == Subscriber.Status.ACTIVE:
+    if (
+        purpose == CONFIRM
+        and subscriber.status == Subscriber.Status.ACTIVE
+        and not subscriber.email_awaiting_confirmation
+    ):
         raise TokenUsed()
     if purpose == MANAGE and (version[0] if version else 0) != subscriber.manage_token_version:
         raise TokenSuperseded()

@@ -10,6 +10,8 @@ app_name = "advocacy"
 urlpatterns = [
     path("subscribe/", views.subscribe_view, name="subscribe"),
     path("subscribe/confirm/<str:token>/", views.confirm_view, name="confirm"),
+    path("subscribe/phone/", views.phone_code_view, name="phone-code"),
+    path("subscribe/phone/", views.phone_code_view, name="phone-code"),
     path("preferences/<str:token>/", views.preferences_view, name="preferences"),
 ]
 

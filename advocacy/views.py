@@ -12,16 +12,29 @@ from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from advocacy.forms import PreferencesForm, SubscribeForm
+from advocacy.forms import (
+    BOTH,
+    EMAIL,
+    SMS,
+    AddPhoneForm,
+    PhoneCodeForm,
+    PreferencesForm,
+    SubscribeForm,
+)
+from advocacy.sms.opt_in import MAX_WRONG_CODES, code_valid_for, has_pending_code
 from advocacy.subscriptions import (
     SubscriptionError,
+    add_phone,
     confirm,
+    confirm_phone_code,
     make_choices,
     queue_sign_up,
+    remove_phone,
     unsubscribe,
     update_preferences,
 )
@@ -39,6 +52,9 @@ from core import ratelimit
 # Sign-up attempts one client address may make per hour (a shared library
 # or community centre computer stays well under this).
 SUBSCRIBE_POSTS_PER_CLIENT_PER_HOUR = 30
+# Codes one client address may try per hour on the code page; each code
+# also takes only MAX_WRONG_CODES wrong tries (advocacy.sms.opt_in).
+CODE_POSTS_PER_CLIENT_PER_HOUR = 20
 
 
 def _private(response):
@@ -54,7 +70,15 @@ def _token_error(request, error: TokenError):
 
 
 def _form_context(form) -> dict:
-    return {"form": form, "confirm_days": settings.SUBSCRIPTION_CONFIRM_DAYS}
+    return {
+        "form": form,
+        "confirm_days": settings.SUBSCRIPTION_CONFIRM_DAYS,
+        "code_hours": _code_hours(),
+    }
+
+
+def _code_hours() -> int:
+    return int(code_valid_for().total_seconds() // 3600)
 
 
 def _choices(form):
@@ -86,14 +110,65 @@ def subscribe_view(request):
     if form.is_valid():
         if form.cleaned_data["website"]:
             # A bot filled the honeypot: answer as usual, do nothing.
-            return render(request, "advocacy/subscribe_done.html")
+            return render(
+                request, "advocacy/subscribe_done.html", _done_context(form.cleaned_data["channel"])
+            )
+        channel = form.cleaned_data["channel"]
         try:
-            queue_sign_up(form.cleaned_data["email"], _choices(form))
+            queue_sign_up(
+                form.cleaned_data["email"], _choices(form), phone=form.cleaned_data["phone"]
+            )
         except SubscriptionError as exc:
-            form.add_error("email", str(exc))
+            form.add_error("phone" if channel == SMS else "email", str(exc))
         else:
-            return render(request, "advocacy/subscribe_done.html")
+            return render(request, "advocacy/subscribe_done.html", _done_context(channel))
     return render(request, "advocacy/subscribe.html", _form_context(form), status=400)
+
+
+def _done_context(channel: str) -> dict:
+    return {
+        "by_email": channel in (EMAIL, BOTH),
+        "by_text": channel in (SMS, BOTH),
+        "code_hours": _code_hours(),
+    }
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def phone_code_view(request):
+    """`/<lang>/subscribe/phone/`: enter the number and the code texted to it.
+
+    One answer for every failure (unknown number, wrong or expired code, too
+    many tries), so the page tells no one which numbers are signed up; tries
+    are limited per client address and per code.
+    """
+    context = {"max_tries": MAX_WRONG_CODES, "code_hours": _code_hours()}
+    if request.method == "GET":
+        context["form"] = PhoneCodeForm()
+        return render(request, "advocacy/phone_code.html", context)
+    if not ratelimit.allow(
+        "phone-code-client",
+        ratelimit.client_address(request),
+        CODE_POSTS_PER_CLIENT_PER_HOUR,
+        3600,
+    ):
+        return render(request, "advocacy/rate_limited.html", status=429)
+    form = PhoneCodeForm(request.POST)
+    context["form"] = form
+    if form.is_valid():
+        subscriber = confirm_phone_code(form.cleaned_data["phone"], form.cleaned_data["code"])
+        if subscriber is not None:
+            return render(request, "advocacy/phone_confirmed.html")
+        form.add_error(
+            "code",
+            _(
+                "This code does not work for this number. Check the number and the code in "
+                "the text. A code works for %(tries)s tries; for a new one, sign up again."
+            )
+            % {"tries": MAX_WRONG_CODES},
+        )
+    return render(request, "advocacy/phone_code.html", context, status=400)
 
 
 @csrf_exempt
@@ -126,6 +201,19 @@ def preferences_view(request, token: str):
     if request.method == "POST" and "leave" in request.POST:
         unsubscribe(subscriber)
         return _private(render(request, "advocacy/unsubscribed.html"))
+    phone_form = AddPhoneForm()
+    if request.method == "POST" and "remove_phone" in request.POST:
+        remove_phone(subscriber)
+        return _private(HttpResponseRedirect(f"{request.path}?phone=removed"))
+    if request.method == "POST" and "add_phone" in request.POST:
+        phone_form = AddPhoneForm(request.POST)
+        if phone_form.is_valid():
+            add_phone(subscriber, phone_form.cleaned_data["phone"])
+            return _private(HttpResponseRedirect(f"{request.path}?phone=added"))
+        context = _preferences_context(
+            subscriber, _preferences_form(subscriber), phone_form, request, shown=False
+        )
+        return _private(render(request, "advocacy/preferences.html", context, status=400))
     if request.method == "POST":
         form = PreferencesForm(request.POST)
         if form.is_valid():
@@ -138,17 +226,37 @@ def preferences_view(request, token: str):
             )
         status = 400
     else:
-        form = PreferencesForm(
-            initial={
-                "language": subscriber.language,
-                "areas": list(subscriber.areas.values_list("slug", flat=True)),
-                "topics": list(subscriber.topics.values_list("slug", flat=True)),
-                "wants_digest": subscriber.wants_digest,
-            }
-        )
+        form = _preferences_form(subscriber)
         status = 200
-    context = {"form": form, "saved": request.GET.get("saved") == "1" and status == 200}
+    context = _preferences_context(subscriber, form, phone_form, request, shown=status == 200)
     return _private(render(request, "advocacy/preferences.html", context, status=status))
+
+
+def _preferences_form(subscriber) -> PreferencesForm:
+    return PreferencesForm(
+        initial={
+            "language": subscriber.language,
+            "areas": list(subscriber.areas.values_list("slug", flat=True)),
+            "topics": list(subscriber.topics.values_list("slug", flat=True)),
+            "wants_digest": subscriber.wants_digest,
+        }
+    )
+
+
+def _preferences_context(subscriber, form, phone_form, request, shown: bool) -> dict:
+    """The preferences page; ``shown``: a plain GET, where the notes of a
+    redirect after a change ("saved", "phone") may appear."""
+    phone = subscriber.phone
+    return {
+        "form": form,
+        "phone_form": phone_form,
+        "saved": shown and request.GET.get("saved") == "1",
+        "phone_note": request.GET.get("phone", "") if shown else "",
+        # Only the last digits: the page may be open on a shared screen.
+        "phone_ending": phone[-4:] if phone else "",
+        "phone_confirmed": subscriber.phone_confirmed_at is not None,
+        "phone_waiting": has_pending_code(subscriber),
+    }
 
 
 @csrf_exempt

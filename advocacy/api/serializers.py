@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from wagtail.rich_text import expand_db_html
 
 from advocacy.models import AlertPage, Area, Topic
+from advocacy.sms.numbers import InvalidPhoneNumber, parse_mobile_number
 from core.absolute_urls import page_url
 from core.api.localized import LocalizedMixin, TranslationsMixin
 from core.languages import codes
@@ -154,10 +156,40 @@ class ChoicesSerializer(StrictInputSerializer):
 
 
 class SubscribeSerializer(ChoicesSerializer):
-    email = serializers.EmailField(max_length=254)
+    email = serializers.EmailField(
+        max_length=254,
+        required=False,
+        allow_blank=True,
+        help_text="The address for alerts by email; it gets a confirmation link.",
+    )
+    phone = serializers.CharField(
+        max_length=40,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "A mobile number for alerts by text message, with its country code "
+            "(+1 718 555 0123) or in the site's default region. It is texted a code "
+            "to confirm: reply YES or enter it on the site. Give `email`, `phone` or both."
+        ),
+    )
 
     class Meta:
-        fields = ["email", "language", "areas", "topics", "digest"]
+        fields = ["email", "phone", "language", "areas", "topics", "digest"]
+
+    def validate_phone(self, value):
+        if not value.strip():
+            return ""
+        try:
+            return parse_mobile_number(value)
+        except InvalidPhoneNumber as exc:
+            raise serializers.ValidationError(str(exc.message)) from None
+
+    def validate(self, attrs):
+        if not attrs.get("email") and not attrs.get("phone"):
+            raise serializers.ValidationError(
+                {"email": [_("Give an email address, a mobile number, or both.")]}
+            )
+        return attrs
 
 
 class AcceptedSerializer(serializers.Serializer):

@@ -200,6 +200,10 @@ ACCEPTED_MESSAGE = (
     "If this address can receive alerts, an email is on its way to it. "
     "A new sign-up starts only when the link in that email is used."
 )
+ACCEPTED_PHONE_MESSAGE = (
+    "If this number can receive alerts, a code is on its way to it by text message. "
+    "Text messages start only when the number replies YES or the code is entered on the site."
+)
 
 
 def _no_store(response):
@@ -235,19 +239,34 @@ class SubscriptionCreate(APIView):
         responses={202: api.AcceptedSerializer},
         description=(
             "Starts a double opt-in: a confirmation email goes to the address (or, if it "
-            "is already subscribed, a note with its preferences link). Always 202 for a "
-            "valid request. Throttled per client address and per email address."
+            "is already subscribed, a note with its preferences link), and a code is "
+            "texted to the number (confirmed by a YES reply or on the site's "
+            "/<lang>/subscribe/phone/ page). Always 202 for a valid request. Throttled per "
+            "client address, per email address and per number."
         ),
     )
     def post(self, request):
         data = api.SubscribeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            # Queued for the worker: the same path for a known and a new address.
-            queue_sign_up(data.validated_data["email"], _choices(data.validated_data))
+            # Queued for the worker: the same path for a known and a new address or number.
+            queue_sign_up(
+                data.validated_data.get("email", ""),
+                _choices(data.validated_data),
+                phone=data.validated_data.get("phone", ""),
+            )
         except SubscriptionError as exc:
             raise ValidationError({"email": [str(exc)]}) from None
-        body = {"status": "accepted", "message": ACCEPTED_MESSAGE}
+        given = data.validated_data
+        message = " ".join(
+            text
+            for text, wanted in (
+                (ACCEPTED_MESSAGE, given.get("email")),
+                (ACCEPTED_PHONE_MESSAGE, given.get("phone")),
+            )
+            if wanted
+        )
+        body = {"status": "accepted", "message": message}
         return _no_store(Response(body, status=status.HTTP_202_ACCEPTED))
 
 
