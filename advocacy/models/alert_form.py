@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminPageForm
 
+from advocacy.sms.segments import segment_limit_error
+
 __all__ = ["AlertPageForm"]
 
 
@@ -29,4 +31,10 @@ class AlertPageForm(WagtailAdminPageForm):
                     "every_area",
                     _("Tick either some areas or “Every area”, not both."),
                 )
+        # Refused on every save, so an overlong text never reaches approval
+        # (sending checks every language's text again: translations are not
+        # edited through this form).
+        refusal = segment_limit_error((cleaned_data.get("sms_text") or "").strip())
+        if "sms_text" in self.fields and refusal:
+            self.add_error("sms_text", refusal)
         return cleaned_data

@@ -175,6 +175,7 @@ class AlertPage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("urgency"),
         FieldPanel("summary"),
+        FieldPanel("sms_text"),
         FieldPanel("body"),
         MultiFieldPanel(
             [

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["GSM7", "UCS2", "Measure", "measure"]
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+__all__ = ["GSM7", "UCS2", "Measure", "measure", "segment_limit_error"]
 
 GSM7 = "GSM-7"
 UCS2 = "UCS-2"
@@ -95,3 +98,16 @@ def measure(text: str) -> Measure:
     encoding = GSM7 if is_gsm7(text) else UCS2
     sizes = _unit_sizes(text, encoding)
     return Measure(encoding, len(text), sum(sizes), _segments(sizes, encoding))
+
+
+def segment_limit_error(text: str, limit: int | None = None) -> str | None:
+    """Why ``text`` may not be sent (more segments than ``limit``, default
+    SMS_MAX_SEGMENTS), translated; None when it fits."""
+    limit = int(settings.SMS_MAX_SEGMENTS if limit is None else limit)
+    segments = measure(text).segments
+    if segments <= limit:
+        return None
+    return _(
+        "The text message is %(segments)d segments long; the limit is %(limit)d "
+        "(SMS_MAX_SEGMENTS). Shorten it before it is approved."
+    ) % {"segments": segments, "limit": limit}
