@@ -1,15 +1,20 @@
 """Import a subscriber list exported from another tool (CSV).
 
-Format: a header ``email,language,areas,topics,consent_date`` (any order);
-``areas`` and ``topics`` are ``;``-separated slugs (empty = all);
-``consent_date`` is an ISO date (``2024-03-01``) or empty. A row with a
-consent date becomes an active subscriber (the person opted in elsewhere, on
-that date); a row without one becomes pending and gets a confirmation email.
+Format: a header ``email,language,areas,topics,consent_date`` (any order),
+with an optional ``phone`` column; ``areas`` and ``topics`` are
+``;``-separated slugs (empty = all); ``consent_date`` is an ISO date
+(``2024-03-01``) or empty. A row has an address, a mobile number, or both.
+A row with a consent date becomes an active subscriber (the person opted in
+elsewhere, on that date) whose address and number are both confirmed; a row
+without one becomes pending: its address gets a confirmation email and its
+number a code by text message. Numbers are read as the sign-up form reads
+them (``SMS_DEFAULT_REGION`` for numbers without a country code) and must
+be able to receive text messages.
 
 Every bad row is reported with its line number and reason; the good rows
 are imported regardless. Re-running the same file changes nothing:
 addresses already on the list are left as they are, and addresses that left
-(suppressed) are never re-added by an import.
+(suppressed) are never re-added by an import, nor numbers that sent STOP.
 """
 
 from __future__ import annotations
@@ -28,17 +33,25 @@ from django.core.mail import get_connection
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from advocacy.crypto import email_hash, encrypt_email
+from advocacy.crypto import email_hash, encrypt_email, encrypt_phone, phone_hash
 from advocacy.models import Area, Subscriber, Topic
+from advocacy.sms.opt_in import start_opt_in
 from advocacy.subscriber_inserts import (
     NewSubscriber,
     SubscriberInserter,
     lookup_hashes,
+    lookup_phone_hashes,
     subscriber_inserter,
 )
-from advocacy.subscriptions import SubscriptionError, clean_address, send_subscription_mail
+from advocacy.subscriptions import (
+    SubscriptionError,
+    clean_address,
+    clean_phone,
+    send_subscription_mail,
+)
 
 COLUMNS = ("email", "language", "areas", "topics", "consent_date")
+OPTIONAL_COLUMNS = ("phone",)
 # Rows validated, looked up and inserted together.
 BATCH_SIZE = 1000
 
@@ -55,6 +68,7 @@ class ImportResult:
     pending: int = 0
     already_listed: int = 0
     mails_failed: int = 0
+    codes_queued: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)
 
     @property
@@ -101,9 +115,13 @@ class _Rows:
     def __init__(self, text: TextIO):
         self.reader = csv.reader(text)
         header = [name.strip().lower() for name in next(self.reader, [])]
-        if sorted(header) != sorted(COLUMNS):
+        optional = [name for name in header if name in OPTIONAL_COLUMNS]
+        if sorted(header) != sorted(COLUMNS + tuple(optional)) or len(set(optional)) != len(
+            optional
+        ):
             raise ImportFileError(
-                f"the first line must be the header {','.join(COLUMNS)}; "
+                f"the first line must be the header {','.join(COLUMNS)}"
+                f" (and, if you like, {','.join(OPTIONAL_COLUMNS)}); "
                 f"found {','.join(header) or 'nothing'}"
             )
         self.header = header
@@ -116,7 +134,7 @@ class _Rows:
             if len(fields) > width:
                 yield self.reader.line_num, {"__error__": "more fields than the header has"}
             else:
-                row = dict.fromkeys(header, "")
+                row = dict.fromkeys((*header, *OPTIONAL_COLUMNS), "")
                 # A short row leaves its last fields empty.
                 row.update(zip(header, (value.strip() for value in fields), strict=False))
                 yield self.reader.line_num, row
@@ -164,7 +182,9 @@ class _Row:
 
     line: int
     address: str
-    hashed: str
+    hashed: str | None
+    phone: str
+    phone_hashed: str | None
     language: str
     area_ids: tuple[int, ...]
     topic_ids: tuple[int, ...]
@@ -182,6 +202,7 @@ class _Validator:
         self.default_language = settings.LANGUAGE_CODE
         self.today = timezone.localdate()
         self.seen: dict[str, int] = {}
+        self.seen_phones: dict[str, int] = {}
         # Noon on the consent date, in the site's time zone; a list has few
         # distinct dates, and making each aware costs more than the rest of a row.
         self.noon_on: dict[dt.date, dt.datetime] = {}
@@ -190,7 +211,13 @@ class _Validator:
         """The row as a ``_Row``; raises ``SubscriptionError`` with the reason."""
         if "__error__" in row:
             raise SubscriptionError(row["__error__"])
-        address = clean_address(row["email"])
+        if not row["email"] and not row["phone"]:
+            raise SubscriptionError("no email address and no phone number")
+        address = clean_address(row["email"]) if row["email"] else ""
+        try:
+            phone = clean_phone(row["phone"]) if row["phone"] else ""
+        except SubscriptionError as exc:
+            raise SubscriptionError(f"phone {row['phone']!r}: {exc}") from None
         language = row["language"] or self.default_language
         if language not in self.languages:
             raise SubscriptionError(
@@ -217,14 +244,22 @@ class _Validator:
             if confirmed_at is None:
                 confirmed_at = timezone.make_aware(dt.datetime.combine(consent, dt.time(12)))
                 self.noon_on[consent] = confirmed_at
-        hashed = email_hash(address)
+        hashed = email_hash(address) if address else None
         if hashed in self.seen:
             raise SubscriptionError(f"same address as line {self.seen[hashed]}")
-        self.seen[hashed] = line
+        phone_hashed = phone_hash(phone) if phone else None
+        if phone_hashed in self.seen_phones:
+            raise SubscriptionError(f"same phone number as line {self.seen_phones[phone_hashed]}")
+        if hashed:
+            self.seen[hashed] = line
+        if phone_hashed:
+            self.seen_phones[phone_hashed] = line
         return _Row(
             line,
             address,
             hashed,
+            phone,
+            phone_hashed,
             language,
             # A slug named twice links once.
             tuple(dict.fromkeys(self.areas[slug] for slug in areas)),
@@ -238,13 +273,17 @@ def _new_subscriber(row: _Row) -> NewSubscriber:
     """The row to insert; the hash was computed during validation, the
     encryption is left for rows that are new."""
     return NewSubscriber(
-        email_ciphertext=encrypt_email(row.address),
+        email_ciphertext=encrypt_email(row.address) if row.address else "",
         email_hash=row.hashed,
         language=row.language,
         status=(Subscriber.Status.ACTIVE if row.consent else Subscriber.Status.PENDING).value,
         confirmed_at=row.confirmed_at,
         area_ids=row.area_ids,
         topic_ids=row.topic_ids,
+        phone_ciphertext=encrypt_phone(row.phone) if row.phone else "",
+        phone_hash=row.phone_hashed,
+        phone_confirmed_at=row.confirmed_at if row.phone else None,
+        email_awaiting_confirmation=bool(row.address) and not row.consent,
     )
 
 
@@ -276,6 +315,7 @@ def import_subscribers(
     result = ImportResult()
     # Ids only (not model instances), so a long list of pending rows stays small.
     to_confirm_ids: list[int] = []
+    to_text_ids: list[int] = []
     done = reported = 0
     # One thread stores batch N while this one reads and checks batch N+1,
     # so the database and Python work at the same time. It uses this
@@ -299,7 +339,12 @@ def import_subscribers(
                         reported = done
                 pending = (
                     storing.submit(
-                        _store_batch, checked, inserter, result, to_confirm_ids, resend_pending
+                        _store_batch,
+                        checked,
+                        inserter,
+                        result,
+                        (to_confirm_ids, to_text_ids),
+                        resend_pending,
                     ),
                     len(batch),
                 )
@@ -317,11 +362,21 @@ def import_subscribers(
         with get_connection() as mail_connection:
             for start in range(0, len(to_confirm_ids), BATCH_SIZE):
                 chunk = to_confirm_ids[start : start + BATCH_SIZE]
-                for subscriber in Subscriber.objects.filter(pk__in=chunk).order_by("pk"):
+                for subscriber in (
+                    Subscriber.objects.filter(pk__in=chunk, email_hash__isnull=False)
+                    .order_by("pk")
+                    .iterator()
+                ):
                     if not send_subscription_mail(
                         subscriber, "confirm", subscriber.language, connection=mail_connection
                     ):
                         result.mails_failed += 1
+    # Codes are texted by the worker (advocacy.sms.opt_in), one task each.
+    for start in range(0, len(to_text_ids), BATCH_SIZE):
+        chunk = to_text_ids[start : start + BATCH_SIZE]
+        for subscriber in Subscriber.objects.filter(pk__in=chunk).order_by("pk").iterator():
+            start_opt_in(subscriber)
+            result.codes_queued += 1
     return result
 
 
@@ -347,11 +402,16 @@ def _store_batch(
     checked: list[_Row],
     inserter: SubscriberInserter,
     result: ImportResult,
-    to_confirm_ids: list[int],
+    to_send: tuple[list[int], list[int]],
     resend_pending: bool,
 ) -> None:
-    """Look up and store one batch of checked rows, adding the outcomes to ``result``."""
-    suppressed, existing = lookup_hashes([row.hashed for row in checked])
+    """Look up and store one batch of checked rows, adding the outcomes to
+    ``result`` and the ids to mail and to text (``to_send``) to its lists."""
+    to_confirm_ids, to_text_ids = to_send
+    suppressed, existing = lookup_hashes([row.hashed for row in checked if row.hashed])
+    stopped, listed_phones = lookup_phone_hashes(
+        [row.phone_hashed for row in checked if row.phone_hashed]
+    )
     new_rows = []
     for row in checked:
         if row.hashed in suppressed:
@@ -367,17 +427,36 @@ def _store_batch(
             pk, status = existing[row.hashed]
             if resend_pending and not row.consent and status == Subscriber.Status.PENDING:
                 to_confirm_ids.append(pk)
+        elif row.phone_hashed in stopped:
+            result.errors.append(
+                (
+                    row.line,
+                    "this phone number sent STOP; only the person can start again, "
+                    "by texting START",
+                )
+            )
+        elif row.phone_hashed in listed_phones:
+            if row.hashed:
+                result.errors.append(
+                    (row.line, "this phone number is already on the list with another row")
+                )
+            else:
+                result.already_listed += 1
         else:
             new_rows.append(row)
-    stored = inserter.insert([_new_subscriber(row) for row in new_rows])
-    for row in new_rows:
-        if row.hashed not in stored:
-            # Someone signed up with this address after the lookup above.
+    new_subscribers = [_new_subscriber(row) for row in new_rows]
+    stored = inserter.insert(new_subscribers)
+    for row, new in zip(new_rows, new_subscribers, strict=True):
+        if new.key not in stored:
+            # Someone signed up with this address or number after the lookup above.
             result.already_listed += 1
             continue
-        pk, status = stored[row.hashed]
+        pk, status = stored[new.key]
         if status == Subscriber.Status.ACTIVE:
             result.active += 1
         else:
             result.pending += 1
-            to_confirm_ids.append(pk)
+            if row.address:
+                to_confirm_ids.append(pk)
+            if row.phone:
+                to_text_ids.append(pk)

@@ -1,4 +1,4 @@
-"""Prove that the configured FIELD_ENCRYPTION_KEYS decrypt every stored address.
+"""Prove that the configured FIELD_ENCRYPTION_KEYS decrypt every stored address and number.
 
 Run it after changing keys (``manage.py check_keys``): if an address cannot
 be decrypted, the key that encrypted it is gone and that subscriber can no
@@ -52,13 +52,19 @@ def check_keys(batch_size: int = 1000) -> KeyCheckResult:
         rows = list(
             Subscriber.objects.filter(pk__gt=last_pk)
             .order_by("pk")
-            .values_list("pk", "email_ciphertext")[:batch_size]
+            .values_list("pk", "email_ciphertext", "phone_ciphertext")[:batch_size]
         )
         if not rows:
             break
-        for pk, ciphertext in rows:
+        for pk, email_ciphertext, phone_ciphertext in rows:
             result.total += 1
-            position = _key_position(keys, ciphertext)
+            # A row counts by its worst field: the one only an older key (or none) opens.
+            positions = [
+                _key_position(keys, ciphertext)
+                for ciphertext in (email_ciphertext, phone_ciphertext)
+                if ciphertext
+            ]
+            position = None if None in positions else max(positions, default=0)
             if position == 0:
                 result.first_key += 1
             elif position is None:

@@ -1,9 +1,9 @@
-"""Re-encrypt every stored address with the first FIELD_ENCRYPTION_KEYS key.
+"""Re-encrypt every stored address and phone number with the first FIELD_ENCRYPTION_KEYS key.
 
 Rotation, step by step: put the new key first in FIELD_ENCRYPTION_KEYS and
 keep the old ones after it (everything still decrypts); run
 ``manage.py rotate_encryption_keys``; when it reports no failures, remove the
-old keys. The address hashes (SUBSCRIBER_HASH_KEY) are not touched.
+old keys. The address and number hashes (SUBSCRIBER_HASH_KEY) are not touched.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ class RotationResult:
 def rotate_encryption_keys(
     batch_size: int = 500, progress: Callable[[int, int], None] | None = None
 ) -> RotationResult:
-    """Re-encrypt all subscriber addresses in batches of ``batch_size``.
+    """Re-encrypt all subscriber addresses and numbers in batches of ``batch_size``.
 
     Each batch is its own transaction and walks the table by primary key, so
     the job can be stopped and re-run at any time (re-running is harmless).
@@ -45,19 +45,23 @@ def rotate_encryption_keys(
                 Subscriber.objects.select_for_update()
                 .filter(pk__gt=last_pk)
                 .order_by("pk")
-                .only("pk", "email_ciphertext")[:batch_size]
+                .only("pk", "email_ciphertext", "phone_ciphertext")[:batch_size]
             )
             if not rows:
                 break
             changed = []
             for row in rows:
                 try:
-                    row.email_ciphertext = reencrypt(row.email_ciphertext)
+                    # A row may have an address, a number or both; "" stays "".
+                    if row.email_ciphertext:
+                        row.email_ciphertext = reencrypt(row.email_ciphertext)
+                    if row.phone_ciphertext:
+                        row.phone_ciphertext = reencrypt(row.phone_ciphertext)
                 except InvalidToken:
                     result.failed.append(row.pk)
                     continue
                 changed.append(row)
-            Subscriber.objects.bulk_update(changed, ["email_ciphertext"])
+            Subscriber.objects.bulk_update(changed, ["email_ciphertext", "phone_ciphertext"])
         result.rotated += len(changed)
         done += len(rows)
         last_pk = rows[-1].pk

@@ -7,9 +7,13 @@ statement; parsing a multi-row ``INSERT`` with ten parameters per row cost
 the server more than storing the rows. Other databases (SQLite in
 development) get multi-row ``INSERT … RETURNING`` statements.
 
-Either way an address that someone signed up with after the import looked
-it up is skipped (``ON CONFLICT DO NOTHING``), not an error: the caller
-counts it as already on the list.
+Either way an address (or number) that someone signed up with after the
+import looked it up is skipped (``ON CONFLICT DO NOTHING``), not an error:
+the caller counts it as already on the list.
+
+A row may have an address, a number or both; rows are told apart by
+``NewSubscriber.key``: the address's hash, or the number's when there is no
+address (the two kinds of hash never collide).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from advocacy.models import Subscriber, SuppressedAddress
+from advocacy.models import StoppedNumber, Subscriber, SuppressedAddress
 
 # The import's own staging table: temporary, so each connection has its own.
 STAGING_TABLE = "faro_import_subscribers"
@@ -36,15 +40,25 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 @dataclass(slots=True)
 class NewSubscriber:
-    """One checked row to store: the address already encrypted and hashed."""
+    """One checked row to store: the address and number already encrypted
+    and hashed ("" and None when the row has none)."""
 
     email_ciphertext: str
-    email_hash: str
+    email_hash: str | None
     language: str
     status: str
     confirmed_at: dt.datetime | None
     area_ids: tuple[int, ...]
     topic_ids: tuple[int, ...]
+    phone_ciphertext: str = ""
+    phone_hash: str | None = None
+    phone_confirmed_at: dt.datetime | None = None
+    email_awaiting_confirmation: bool = False
+
+    @property
+    def key(self) -> str:
+        """What ``insert`` names this row by: the address hash, else the number's."""
+        return self.email_hash or self.phone_hash
 
 
 def copy_text_field(value) -> str:
@@ -93,15 +107,17 @@ class SubscriberInserter:
                     f" CREATE TEMPORARY TABLE {STAGING_TABLE} ("
                     "position integer, email_ciphertext text, email_hash text,"
                     " language text, status text, confirmed_at timestamptz,"
+                    " phone_ciphertext text, phone_hash text, phone_confirmed_at timestamptz,"
+                    " email_awaiting_confirmation boolean,"
                     " area_ids bigint[], topic_ids bigint[]) ON COMMIT DELETE ROWS"
                 )
 
     def insert(self, rows: Sequence[NewSubscriber]) -> dict[str, tuple[int, str]]:
         """Insert ``rows`` (distinct hashes, none suppressed) in one transaction.
 
-        Returns (subscriber id, status) by email hash for the rows inserted;
-        a row whose address is on the list by now is left out. Ids are given
-        in the rows' order.
+        Returns (subscriber id, status) by ``NewSubscriber.key`` for the rows
+        inserted; a row whose address or number is on the list by now is
+        left out. Ids are given in the rows' order.
         """
         if not rows:
             return {}
@@ -131,7 +147,17 @@ class SubscriberInserter:
     def _insert_by_copy(
         self, rows: Sequence[NewSubscriber], defaults: dict
     ) -> dict[str, tuple[int, str]]:
-        own = ("email_ciphertext", "email_hash", "language", "status", "confirmed_at")
+        own = (
+            "email_ciphertext",
+            "email_hash",
+            "language",
+            "status",
+            "confirmed_at",
+            "phone_ciphertext",
+            "phone_hash",
+            "phone_confirmed_at",
+            "email_awaiting_confirmation",
+        )
         buffer = io.StringIO()
         for position, row in enumerate(rows):
             buffer.write(
@@ -144,6 +170,10 @@ class SubscriberInserter:
                         row.language,
                         row.status,
                         row.confirmed_at,
+                        row.phone_ciphertext,
+                        row.phone_hash,
+                        row.phone_confirmed_at,
+                        "t" if row.email_awaiting_confirmation else "f",
                         row.area_ids,
                         row.topic_ids,
                     )
@@ -175,18 +205,19 @@ class SubscriberInserter:
                 f" INSERT INTO {quote(Subscriber._meta.db_table)}"
                 f" ({', '.join(quote(name) for name in self.columns)})"
                 f" SELECT {', '.join(selected)} FROM staged ORDER BY staged.position"
-                f" ON CONFLICT (email_hash) DO NOTHING"
-                f" RETURNING id, email_hash, status"
+                f" ON CONFLICT DO NOTHING"
+                f" RETURNING id, coalesce(email_hash, phone_hash) AS key, status"
                 f"), linked AS ("
                 f" SELECT inserted.id, staged.area_ids, staged.topic_ids"
-                f" FROM inserted JOIN staged USING (email_hash)"
+                f" FROM inserted JOIN staged"
+                f" ON inserted.key = coalesce(staged.email_hash, staged.phone_hash)"
                 f"), area_links AS ("
                 f" INSERT INTO {quote(areas)} (subscriber_id, area_id)"
                 f" SELECT id, unnest(area_ids) FROM linked"
                 f"), topic_links AS ("
                 f" INSERT INTO {quote(topics)} (subscriber_id, topic_id)"
                 f" SELECT id, unnest(topic_ids) FROM linked"
-                f") SELECT email_hash, id, status FROM inserted",
+                f") SELECT key, id, status FROM inserted",
                 params,
             )
             return {hashed: (pk, status) for hashed, pk, status in cursor.fetchall()}
@@ -203,6 +234,12 @@ class SubscriberInserter:
                 "language": row.language,
                 "status": row.status,
                 "confirmed_at": connection.ops.adapt_datetimefield_value(row.confirmed_at),
+                "phone_ciphertext": row.phone_ciphertext,
+                "phone_hash": row.phone_hash,
+                "phone_confirmed_at": connection.ops.adapt_datetimefield_value(
+                    row.phone_confirmed_at
+                ),
+                "email_awaiting_confirmation": row.email_awaiting_confirmation,
             }
             values.append(tuple(own.get(name, defaults[name]) for name in self.columns))
         placeholders = "(" + ", ".join(["%s"] * len(self.columns)) + ")"
@@ -214,15 +251,15 @@ class SubscriberInserter:
                     f"INSERT INTO {quote(Subscriber._meta.db_table)}"
                     f" ({', '.join(quote(name) for name in self.columns)})"
                     f" VALUES {', '.join([placeholders] * len(chunk))}"
-                    f" ON CONFLICT (email_hash) DO NOTHING"
-                    f" RETURNING id, email_hash, status",
+                    f" ON CONFLICT DO NOTHING"
+                    f" RETURNING id, coalesce(email_hash, phone_hash), status",
                     [value for row in chunk for value in row],
                 )
                 stored.update((hashed, (pk, status)) for pk, hashed, status in cursor.fetchall())
         area_links, topic_links = [], []
         for row in rows:
-            if row.email_hash in stored:
-                pk = stored[row.email_hash][0]
+            if row.key in stored:
+                pk = stored[row.key][0]
                 area_links += [(pk, area_id) for area_id in row.area_ids]
                 topic_links += [(pk, topic_id) for topic_id in row.topic_ids]
         _insert_pairs(Subscriber.areas.through, "area_id", area_links)
@@ -276,3 +313,24 @@ def lookup_hashes(hashes: Sequence[str]) -> tuple[set[str], dict[str, tuple[int,
             else:
                 existing[hashed] = (pk, status)
     return suppressed, existing
+
+
+def lookup_phone_hashes(hashes: Sequence[str]) -> tuple[set[str], set[str]]:
+    """Of number ``hashes``: those that sent STOP, and those already on the list."""
+    if not hashes:
+        return set(), set()
+    quote = connection.ops.quote_name
+    placeholders = ", ".join(["%s"] * len(hashes))
+    stopped: set[str] = set()
+    listed: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT phone_hash, 1 FROM {quote(StoppedNumber._meta.db_table)}"
+            f" WHERE phone_hash IN ({placeholders})"
+            f" UNION ALL SELECT phone_hash, 0 FROM {quote(Subscriber._meta.db_table)}"
+            f" WHERE phone_hash IN ({placeholders})",
+            [*hashes, *hashes],
+        )
+        for hashed, is_stopped in cursor.fetchall():
+            (stopped if is_stopped else listed).add(hashed)
+    return stopped, listed

@@ -11,9 +11,11 @@ from advocacy.importing import COLUMNS, ImportFileError, import_subscribers
 
 class Command(BaseCommand):
     help = (
-        f"Import subscribers from a CSV file with the header {','.join(COLUMNS)}. "
+        f"Import subscribers from a CSV file with the header {','.join(COLUMNS)} "
+        "and an optional phone column (a row may have a phone and no email). "
         "areas and topics are ;-separated slugs; consent_date is YYYY-MM-DD. Rows with a "
-        "consent date become active; others get a confirmation email. Safe to re-run."
+        "consent date become active; others get a confirmation email, and their phone "
+        "numbers a code by text message. Safe to re-run."
     )
 
     def add_arguments(self, parser):
@@ -60,6 +62,11 @@ class Command(BaseCommand):
             f"{result.active} imported as active, {result.pending} imported as pending "
             f"(confirmation email sent), {result.already_listed} already on the list, "
             f"{len(result.errors)} bad rows."
+            + (
+                f" {result.codes_queued} codes queued by text message."
+                if result.codes_queued
+                else ""
+            )
         )
         if result.mails_failed:
             self.stderr.write(
