@@ -267,6 +267,17 @@ class MailSession:
         self.connection.connection = None
 
 
+# The anymail metadata key naming the Delivery a message is for.
+TRACKING_METADATA_KEY = "faro_delivery"
+
+
+def tracking_metadata(delivery_id: int) -> dict[str, str]:
+    """The anymail ``metadata`` of the message for delivery ``delivery_id``:
+    email services quote it back in their delivery reports
+    (``advocacy.email_events``). Other backends ignore it."""
+    return {TRACKING_METADATA_KEY: str(delivery_id)}
+
+
 def provider_message_id(message) -> str:
     """The email service's id for a message an anymail backend sent ("" otherwise)."""
     status = getattr(message, "anymail_status", None)

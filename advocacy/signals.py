@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from anymail.signals import tracking
 from django.db import transaction
 from django.db.models.signals import post_save
 from wagtail.signals import task_submitted
 
-from advocacy import approval_status
+from advocacy import approval_status, email_events
 from advocacy.models import AlertApproval, AlertApprovalTaskState
 
 alert_submission_notifier = approval_status.AlertSubmissionEmailNotifier()
@@ -26,6 +27,11 @@ def approval_recorded(sender, instance: AlertApproval, created: bool, **kwargs) 
         )
 
 
+def email_tracking_received(sender, event, esp_name: str, **kwargs) -> None:
+    """An email service reported on a message (anymail's ``tracking`` signal)."""
+    email_events.handle_tracking_event(event, esp_name)
+
+
 def register_signal_handlers() -> None:
     """Connect the receivers (called from ``AdvocacyConfig.ready``)."""
     task_submitted.connect(
@@ -36,3 +42,4 @@ def register_signal_handlers() -> None:
     post_save.connect(
         approval_recorded, sender=AlertApproval, dispatch_uid="advocacy_alert_approval_recorded"
     )
+    tracking.connect(email_tracking_received, dispatch_uid="advocacy_email_tracking")

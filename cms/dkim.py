@@ -10,9 +10,11 @@ SMTP itself for speed, signs through the connection's
 
 from __future__ import annotations
 
+import base64
 import smtplib
 
 import dkim
+from cryptography.hazmat.primitives import serialization
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
 from django.core.mail.message import sanitize_address
@@ -86,3 +88,15 @@ class DkimOutboxEmailBackend(OutboxEmailBackend):
 
     def message_bytes(self, message) -> bytes:
         return self.sign_message_bytes(super().message_bytes(message))
+
+
+def dns_record() -> tuple[str, str]:
+    """The DNS TXT record receivers look up to check the signatures:
+    ``(name, value)``, such as ``("faro._domainkey.example.org",
+    "v=DKIM1; k=rsa; p=MIIB…")``, from the configured key's public half."""
+    key = serialization.load_pem_private_key(settings.DKIM_PRIVATE_KEY_PEM, password=None)
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    name = f"{settings.DKIM_SELECTOR}._domainkey.{settings.DKIM_DOMAIN}"
+    return name, f"v=DKIM1; k=rsa; p={base64.b64encode(public).decode('ascii')}"

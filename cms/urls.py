@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from advocacy import alert_link_urls, sms_urls
+from advocacy import alert_link_urls, email_webhooks, sms_urls
 from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
@@ -35,6 +35,9 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # SMS gateways' delivery reports and incoming texts (advocacy.sms_views).
     path("sms/", include(sms_urls)),
+    # Email services' delivery reports (bounces, complaints): POSTs from the
+    # service, with basic auth; no language prefix (advocacy.email_webhooks).
+    path("anymail/", include(email_webhooks)),
     # One-click unsubscribe (RFC 8058) has no language prefix.
     *advocacy_urls.unprefixed_urlpatterns,
     # Guides' short links (`/g/<code>/`, printed on flyers): the code names the language.

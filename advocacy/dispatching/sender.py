@@ -34,7 +34,7 @@ from advocacy.mail import build_email, message_domain
 from advocacy.models import Delivery, Dispatch, Subscriber, SuppressedAddress
 from advocacy.queueing import enqueue
 from advocacy.rendering import MessageTemplate
-from advocacy.sending import PERMANENT, SENT, MailSession, SendRateLimiter
+from advocacy.sending import PERMANENT, SENT, MailSession, SendRateLimiter, tracking_metadata
 from advocacy.subscriptions import suppress as suppress_subscriber
 
 SENDER_BUDGET_SECONDS = 20
@@ -126,6 +126,8 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
         if outcome.kind == SENT:
             sent_by_language[rendered.language].append(delivery.pk)
             sent_subscribers.append(subscriber.pk)
+            if outcome.message_id:
+                provider_ids[delivery.pk] = outcome.message_id
         elif outcome.kind == PERMANENT:
             failures.append((delivery, outcome.reason))
             suppress(subscriber)
@@ -137,6 +139,7 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
     skipped: dict[str, list[int]] = defaultdict(list)
     retries: list[tuple[Delivery, str]] = []
     failures: list[tuple[Delivery, str]] = []
+    provider_ids: dict[int, str] = {}
     for delivery in deliveries:
         subscriber = delivery.subscriber
         if subscriber is None or subscriber.status != Subscriber.Status.ACTIVE:
@@ -166,6 +169,8 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
             # Ready-made bytes: sent together below, one round trip each.
             batch.append((delivery, subscriber, rendered, template.sender, address, payload))
             continue
+        # An email service's reports name the delivery through this.
+        message.metadata = tracking_metadata(delivery.pk)
         limiter.acquire()
         record(delivery, subscriber, rendered, session.send(message))
 
@@ -179,6 +184,8 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
         for item, outcome in zip(items, outcomes, strict=True):
             record(item[0], item[1], item[2], outcome)
     counts = record_outcomes(dispatch.pk, token, sent_by_language, skipped, retries, failures)
+    for delivery_pk, provider_id in provider_ids.items():
+        Delivery.objects.filter(pk=delivery_pk).update(provider_message_id=provider_id[:100])
     if dispatch.kind == Dispatch.Kind.DIGEST and sent_subscribers:
         mark_digested(dispatch, sent_subscribers)
     return counts
