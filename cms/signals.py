@@ -18,6 +18,8 @@ SHOWN_ON_PAGES = {
     "know_your_rights.TranslationApproval",
     "know_your_rights.PolicyEvent",
     "know_your_rights.GuideUpdateMark",
+    # A guide's audio player appears, changes or goes away.
+    "know_your_rights.GuideAudio",
 }
 
 

@@ -12,7 +12,7 @@ from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
 from cms.api import views as api_views
-from know_your_rights import short_link_urls
+from know_your_rights import audio_urls, short_link_urls
 from know_your_rights import urls as know_your_rights_urls
 
 urlpatterns = [
@@ -44,6 +44,8 @@ urlpatterns = [
     path("", include(short_link_urls)),
     # Alerts' short links (`/a/<code>/`, in text messages): the code names the language.
     path("", include(alert_link_urls)),
+    # Guides' audio files (range requests): the file names the guide and language.
+    path("", include(audio_urls)),
 ]
 
 # Under /api/ every error is the API's JSON envelope, also where no DRF view

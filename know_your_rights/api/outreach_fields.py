@@ -1,9 +1,10 @@
-"""`short_link` and `flyer_pdf` on every guide the API gives, list and detail.
+"""`short_link`, `flyer_pdf` and `audio` on every guide the API gives, list and detail.
 
 Both are absolute (on SITE_URL) and name the version served, in its language,
 as `url` does. The short codes of a whole answer come in one query (made, in
 one more, for guides that have none yet: ``know_your_rights.short_links``):
 the first guide serialized asks for every guide of the answer at once.
+A guide's audio comes with the guide itself (``GuidePage.objects`` joins it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.absolute_urls import page_url
+from core.absolute_urls import absolute_url, page_url
+from know_your_rights.audio import audio_of
 from know_your_rights.short_links import short_codes_for_pages, short_link_url
 
 # Where the codes of the answer's guides are kept, in the serializer context.
@@ -19,7 +21,7 @@ SHORT_CODES = "short_codes"
 
 
 class OutreachLinksMixin(serializers.Serializer):
-    """Adds `short_link` and `flyer_pdf` to a guide serializer (list them in Meta.fields)."""
+    """Adds `short_link`, `flyer_pdf` and `audio` to a guide serializer (list them in Meta.fields)."""
 
     short_link = serializers.SerializerMethodField(
         help_text=(
@@ -35,6 +37,19 @@ class OutreachLinksMixin(serializers.Serializer):
             "(default letter)."
         )
     )
+
+    audio = serializers.SerializerMethodField(
+        help_text=(
+            "The guide read aloud in this language (Ogg Opus, MP3 or M4A; the server "
+            "answers range requests), or null when it has none: a recording by a person, "
+            "or a computer voice for languages the voice speaks."
+        )
+    )
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_audio(self, obj) -> str | None:
+        recording = audio_of(obj)
+        return absolute_url(recording.url) if recording is not None else None
 
     @extend_schema_field(serializers.URLField())
     def get_short_link(self, obj) -> str:

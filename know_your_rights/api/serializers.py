@@ -84,6 +84,7 @@ class GuideSerializer(
             "translations",
             "short_link",
             "flyer_pdf",
+            "audio",
         ]
 
     def get_needs_review(self, obj) -> bool:

@@ -17,7 +17,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
@@ -90,8 +90,32 @@ class GuideIndexPage(Page):
         return context
 
 
+class GuidePageQuerySet(PageQuerySet):
+    def only(self, *fields):
+        # Django refuses only() beside select_related("audio") (the manager's);
+        # whoever asks for some fields only does not want the audio.
+        return super(GuidePageQuerySet, self.select_related(None)).only(*fields)
+
+
+class GuidePageManager(PageManager):
+    """Guide pages with their audio (``GuideAudio``, if any) in the same query.
+
+    Wagtail fetches a routed page's specific object through the default
+    manager, so a guide page learns whether it has audio without a query of
+    its own (the page's query ceiling, tests/know_your_rights/test_query_count.py);
+    API lists get it the same way.
+    """
+
+    _queryset_class = GuidePageQuerySet
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("audio")
+
+
 class GuidePage(OneQueryViewRestrictionsMixin, RoutablePageMixin, Page):
     """One situation ("Talking to the NYPD"), its rights and where they come from."""
+
+    objects = GuidePageManager()
 
     situation = models.CharField(
         max_length=255, help_text=_("The situation, in the reader's words.")
