@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -27,7 +31,9 @@ from tests.support.email_services import (
     sendgrid_event,
     ses_event,
 )
+from tests.support.production import PRODUCTION_ENV
 
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "faro-hooks:s3cret-webhook-password"
 SERVICES = ("amazon_ses", "postmark", "mailgun", "sendgrid")
 
@@ -296,3 +302,62 @@ def test_email_service_urls_select_anymail_backends():
         "MAILGUN_WEBHOOK_SIGNING_KEY": "wk",
     }
     assert email_config("sendgrid://SG.k@")["ANYMAIL"] == {"SENDGRID_API_KEY": "SG.k"}
+
+
+@pytest.mark.django_db
+def test_a_soft_bounce_replayed_after_the_resend_does_not_queue_it_again(
+    client, service, service_server
+):
+    subscriber = make_subscriber(f"{service}-mailbox-full@example.org")
+    dispatch = send_alert(f"Legal clinic reminder ({service})")
+    [sent] = service_server.for_recipient(subscriber.email)
+    response, request = post_report(client, service, "soft", sent)
+    assert response.status_code == 200
+    delivery = delivery_for(dispatch, sent)
+    assert delivery.status == Delivery.Status.QUEUED
+
+    # The retry falls due and the message goes out again.
+    Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+    sender.run_sender(dispatch.pk, budget=10)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert len(service_server.for_recipient(subscriber.email)) == 2
+
+    assert repost(client, service, request).status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT, "the old report is not a new bounce"
+    assert Dispatch.objects.get(pk=dispatch.pk).status == Dispatch.Status.FINISHED
+
+
+def manage_check(**env: str) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_a_malformed_email_service_url_stops_start_up_in_one_line():
+    result = manage_check(DJANGO_SETTINGS_MODULE="cms.settings.dev", EMAIL_URL="mailgun://key@d")
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "EMAIL_URL" in lines[0] and "webhook_signing_key" in lines[0]
+
+
+def test_production_with_an_email_service_requires_the_webhook_secret():
+    env = {**PRODUCTION_ENV, "EMAIL_URL": "postmark://server-token@"}
+    result = manage_check(**env)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "Configuration error: ANYMAIL_WEBHOOK_SECRET must be set in the environment "
+        "(production has no default)."
+    ]
+    result = manage_check(**env, ANYMAIL_WEBHOOK_SECRET="no-colon")
+    assert "ANYMAIL_WEBHOOK_SECRET is malformed" in result.stderr
+    assert manage_check(**env, ANYMAIL_WEBHOOK_SECRET=SECRET).returncode == 0
