@@ -34,7 +34,9 @@ from advocacy.audience import (
     unapproved_translations,
 )
 from advocacy.dispatching import ledger, moderator_copy
+from advocacy.dispatching.channels import channel_counts
 from advocacy.models import AlertPage, Delivery, Dispatch
+from advocacy.sms.measure_views import sms_measure_json
 from core.roles import is_moderator
 
 # The detail page lists this many failures at most (a dispatch to a stale
@@ -61,6 +63,13 @@ def progress(dispatch: Dispatch) -> dict:
         "pending": dispatch.pending_count,
         "done": done,
         "percent": round(100 * done / dispatch.total) if dispatch.total else 0,
+        # Per channel, flat ("email_sent", "sms_pending", …) so the page's
+        # script fills every [data-field] the same way.
+        **{
+            f"{channel}_{name}": number
+            for channel, counts in channel_counts(dispatch).items()
+            for name, number in counts.items()
+        },
     }
 
 
@@ -232,6 +241,7 @@ def admin_urls():
     """URL patterns for ``register_admin_urls``."""
     return [
         path("alerts/<int:page_id>/send/", alert_send_view, name="advocacy_alert_send"),
+        path("alerts/sms-measure.json", sms_measure_json, name="advocacy_sms_measure"),
         path("dispatches/", dispatch_list_view, name="advocacy_dispatches"),
         path("dispatches/progress.json", dispatch_progress_json, name="advocacy_dispatch_progress"),
         path("dispatches/<int:dispatch_id>/", dispatch_detail_view, name="advocacy_dispatch"),

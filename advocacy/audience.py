@@ -34,13 +34,17 @@ def matching_subscribers(alert: AlertPage) -> QuerySet[Subscriber]:
     return Subscriber.objects.active().matching(areas=area_ids, topics=topic_ids)
 
 
-def earlier_alert_reached(alert: AlertPage) -> QuerySet[Subscriber] | None:
-    """For a follow-up: the active subscribers the earlier alert reached.
+def earlier_alert_reached(
+    alert: AlertPage, channel: str | None = None
+) -> QuerySet[Subscriber] | None:
+    """For a follow-up: the active subscribers the earlier alert reached
+    (on ``channel``, "email" or "sms", when given; on any otherwise).
 
     "Reached" means a delivery of any send of the earlier alert that was sent
-    or is still queued (someone still about to get the first alert must get
-    its correction too). Returns None when the earlier alert's delivery rows
-    were purged after DELIVERY_RETENTION_DAYS: who got it is no longer known.
+    (or delivered) or is still queued (someone still about to get the first
+    alert must get its correction too). Returns None when the earlier alert's
+    delivery rows were purged after DELIVERY_RETENTION_DAYS: who got it is no
+    longer known.
     """
     earlier = alert.source_alert().follow_up_of
     if earlier is None:
@@ -50,8 +54,12 @@ def earlier_alert_reached(alert: AlertPage) -> QuerySet[Subscriber] | None:
     if dispatches.filter(deliveries_purged_at__isnull=False).exists():
         return None
     reached = Delivery.objects.filter(
-        dispatch__in=dispatches, status__in=(Delivery.Status.SENT, Delivery.Status.QUEUED)
-    ).values("subscriber_id")
+        dispatch__in=dispatches,
+        status__in=(Delivery.Status.SENT, Delivery.Status.DELIVERED, Delivery.Status.QUEUED),
+    )
+    if channel is not None:
+        reached = reached.filter(channel=channel)
+    reached = reached.values("subscriber_id")
     return Subscriber.objects.active().filter(pk__in=reached)
 
 

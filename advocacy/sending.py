@@ -295,8 +295,11 @@ class SendRateLimiter:
     than stopping, so an outage slows nothing down by more than that.
     """
 
-    def __init__(self, rate: float | None = None):
+    def __init__(self, rate: float | None = None, key: str = "send-rate"):
+        # ``rate`` defaults to ALERT_SEND_RATE (email); each ``key`` is its
+        # own shared budget (the SMS gateway's is SMS_SEND_RATE, "sms-send-rate").
         self.rate = float(settings.ALERT_SEND_RATE if rate is None else rate)
+        self.key = key
         self.window = max(1, math.ceil(1 / self.rate)) if self.rate > 0 else 1
         self.capacity = max(1, int(self.rate * self.window)) if self.rate > 0 else 0
 
@@ -307,7 +310,7 @@ class SendRateLimiter:
         while True:
             now = time.time()
             slot = int(now // self.window)
-            key = f"advocacy:send-rate:{slot}"
+            key = f"advocacy:{self.key}:{slot}"
             try:
                 cache.add(key, 0, timeout=self.window * 3)
                 used = cache.incr(key)

@@ -13,6 +13,7 @@ from advocacy.audience import live_translations
 from advocacy.digest import DigestContent
 from advocacy.models import AlertPage, Dispatch
 from advocacy.rendering import RenderedMessage, render_alert
+from advocacy.sms.texts import alert_text
 
 
 def content_for(dispatch: Dispatch):
@@ -34,6 +35,7 @@ class AlertContent:
         self.alert = alert
         self.translations = live_translations(alert)
         self._rendered: dict[str, RenderedMessage] = {}
+        self._texts: dict[str, tuple[str, str]] = {}
 
     def prepare(self, subscribers) -> None:
         """Nothing per chunk: alerts depend on the language alone."""
@@ -45,3 +47,12 @@ class AlertContent:
         if language not in self._rendered:
             self._rendered[language] = render_alert(self.alert, language, self.translations)
         return self._rendered[language]
+
+    def text_for(self, subscriber) -> tuple[str, str]:
+        """(text message, its language) for the subscriber: the translation
+        live in their language (else the source), made once per language."""
+        language = subscriber.language
+        if language not in self._texts:
+            page = self.translations.get(language) or self.alert.source_alert()
+            self._texts[language] = (alert_text(page), page.locale.language_code)
+        return self._texts[language]

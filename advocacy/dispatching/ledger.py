@@ -16,9 +16,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from advocacy.audience import sending_refusal
+from advocacy.audience import live_translations, sending_refusal
 from advocacy.models import AlertPage, Delivery, Dispatch
 from advocacy.queueing import enqueue
+from advocacy.sms.segments import segment_limit_error
+from advocacy.sms.texts import alert_text
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +75,7 @@ def create_dispatch(alert: AlertPage, user=None, *, update: bool = False) -> Dis
     source = alert.specific.source_alert()
     if not source.live:
         raise NotSendable("The alert is not published; publish it before sending.")
-    refusal = sending_refusal(source)
+    refusal = sending_refusal(source) or text_message_refusal(source)
     if refusal:
         raise NotSendable(refusal)
     existing = Dispatch.objects.filter(alert=source)
@@ -125,6 +127,16 @@ def start_senders(dispatch: Dispatch, count: int | None = None) -> None:
         )
 
 
+def text_message_refusal(alert: AlertPage) -> str | None:
+    """Why the alert's text messages may not go (a live version's text is
+    longer than SMS_MAX_SEGMENTS), naming the language; None when they may."""
+    for language, page in sorted(live_translations(alert).items()):
+        refusal = segment_limit_error(alert_text(page))
+        if refusal:
+            return f"[{language}] {refusal}"
+    return None
+
+
 # --- Claiming and recording ---------------------------------------------------
 
 
@@ -173,11 +185,16 @@ def retry_delay(attempts: int) -> float:
     return base * random.uniform(0.5, 1.5)
 
 
-def record_outcomes(dispatch_id, token, sent_by_language, skipped, retries, failures) -> dict:
-    """Write a chunk's outcomes and bump the dispatch's counts in one transaction.
+def record_outcomes(
+    dispatch_id, token, sent_by_language, skipped, retries, failures, channel=Delivery.Channel.EMAIL
+) -> dict:
+    """Write a chunk's outcomes on one ``channel`` and bump the dispatch's
+    counts in one transaction.
 
     Only rows the claim ``token`` still holds are written. A retry past
-    MAX_ATTEMPTS fails the row. Returns the counts written.
+    MAX_ATTEMPTS fails the row. Text messages also bump the ``sms_*`` share
+    of the counts (a chunk with both channels calls this once per channel).
+    Returns the counts written.
     """
     now = timezone.now()
     held = Delivery.objects.filter(claim_token=token, status=Delivery.Status.QUEUED)
@@ -221,12 +238,26 @@ def record_outcomes(dispatch_id, token, sent_by_language, skipped, retries, fail
                 last_error=reason,
             )
         if counts["sent"] or counts["failed"] or counts["skipped"]:
-            Dispatch.objects.filter(pk=dispatch_id).update(
-                sent_count=F("sent_count") + counts["sent"],
-                failed_count=F("failed_count") + counts["failed"],
-                skipped_count=F("skipped_count") + counts["skipped"],
-            )
+            Dispatch.objects.filter(pk=dispatch_id).update(**_count_updates(channel, counts))
     return counts
+
+
+def _count_updates(channel: str, counts: dict) -> dict:
+    """The F() increments of a dispatch's counts for ``counts`` on ``channel``."""
+    updates = {
+        f"{name}_count": F(f"{name}_count") + counts[name]
+        for name in ("sent", "failed", "skipped")
+        if counts.get(name)
+    }
+    if channel == Delivery.Channel.SMS:
+        updates.update(
+            {
+                f"sms_{name}_count": F(f"sms_{name}_count") + counts[name]
+                for name in ("sent", "failed", "skipped")
+                if counts.get(name)
+            }
+        )
+    return updates
 
 
 # --- Finishing ----------------------------------------------------------------
@@ -247,15 +278,21 @@ def finish_if_done(dispatch_id: int) -> bool:
 def skip_remaining(dispatch_id: int, reason: str, now=None) -> int:
     """Skip the queued rows nobody holds a live claim on; returns how many."""
     now = now or timezone.now()
+    unclaimed = Delivery.objects.filter(
+        dispatch_id=dispatch_id, status=Delivery.Status.QUEUED
+    ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    total = 0
     with transaction.atomic():
-        count = (
-            Delivery.objects.filter(dispatch_id=dispatch_id, status=Delivery.Status.QUEUED)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(status=Delivery.Status.SKIPPED, last_error=reason, claimed_until=None)
-        )
-        if count:
-            Dispatch.objects.filter(pk=dispatch_id).update(skipped_count=F("skipped_count") + count)
-    return count
+        for channel in Delivery.Channel.values:
+            count = unclaimed.filter(channel=channel).update(
+                status=Delivery.Status.SKIPPED, last_error=reason, claimed_until=None
+            )
+            if count:
+                Dispatch.objects.filter(pk=dispatch_id).update(
+                    **_count_updates(channel, {"skipped": count})
+                )
+            total += count
+    return total
 
 
 # --- Moderator controls -------------------------------------------------------

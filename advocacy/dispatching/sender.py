@@ -30,6 +30,7 @@ from advocacy.dispatching.ledger import (
     skip_remaining,
     start_senders,
 )
+from advocacy.dispatching.sms import send_texts
 from advocacy.mail import build_email, message_domain
 from advocacy.models import Delivery, Dispatch, Subscriber, SuppressedAddress
 from advocacy.queueing import enqueue
@@ -111,6 +112,10 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
         .select_related("subscriber")
         .order_by("id")
     )
+    # Text messages go through the gateway (advocacy.dispatching.sms); the rest is email.
+    texts = [d for d in deliveries if d.channel == Delivery.Channel.SMS]
+    deliveries = [d for d in deliveries if d.channel != Delivery.Channel.SMS]
+    sms_counts = send_texts(dispatch, token, texts, content) if texts else {}
     subscribers = [d.subscriber for d in deliveries if d.subscriber is not None]
     suppressed = set(
         SuppressedAddress.objects.filter(
@@ -188,7 +193,7 @@ def send_chunk(dispatch: Dispatch, token, ids, session: MailSession, content, li
         Delivery.objects.filter(pk=delivery_pk).update(provider_message_id=provider_id[:100])
     if dispatch.kind == Dispatch.Kind.DIGEST and sent_subscribers:
         mark_digested(dispatch, sent_subscribers)
-    return counts
+    return {name: count + sms_counts.get(name, 0) for name, count in counts.items()}
 
 
 def message_for_recipient(rendered, subscriber, address: str, msg_id: str, session, templates):

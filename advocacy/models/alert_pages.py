@@ -29,6 +29,7 @@ from wagtail.search import index
 from wagtail_localize.fields import SynchronizedField, TranslatableField
 
 from advocacy import approval
+from advocacy.sms.widgets import SmsTextarea
 from core.rich_text import RICH_TEXT_FEATURES
 
 from .alert_form import AlertPageForm
@@ -175,7 +176,7 @@ class AlertPage(Page):
     content_panels = Page.content_panels + [
         FieldPanel("urgency"),
         FieldPanel("summary"),
-        FieldPanel("sms_text"),
+        FieldPanel("sms_text", widget=SmsTextarea),
         FieldPanel("body"),
         MultiFieldPanel(
             [

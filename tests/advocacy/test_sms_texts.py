@@ -12,7 +12,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from advocacy.models import AlertPage
 from advocacy.sms.segments import GSM7, UCS2, measure
 from advocacy.sms.texts import alert_text, default_text
-from tests.factories.advocacy import ensure_areas, publish_alert
+from tests.factories.advocacy import SubscriberFactory, ensure_areas, publish_alert
 from tests.support.auth import sign_in_verified
 
 # --- Segments ------------------------------------------------------------------
@@ -153,3 +153,30 @@ def test_a_text_longer_than_the_limit_is_refused_on_save(site_tree, client, sett
     response = client.post(url, alert_form(sms_text="a" * 306))
     assert response.status_code == 302
     assert AlertPage.objects.get(slug="sms-too-long-checkpoint").sms_text == "a" * 306
+
+
+@pytest.mark.django_db
+def test_the_editor_measure_is_the_servers_rule(site_tree, client, settings):
+    settings.SMS_SEGMENT_COST = 0.05
+    settings.SMS_MAX_SEGMENTS = 2
+    user = User.objects.create_superuser("sms-measure", "sms-measure@example.org", "x" * 16)
+    sign_in_verified(client, user)
+    alert = publish_alert("Measured alert")
+    for number in range(3):
+        subscriber = SubscriberFactory.build(email=None)
+        subscriber.phone = f"+1202555{170 + number:04d}"  # fictional numbers
+        subscriber.phone_confirmed_at = timezone.now()
+        subscriber.save()
+    url = "/admin/alerts/sms-measure.json"
+    typed = client.get(url, {"text": "€" * 81, "page": alert.pk}).json()
+    assert (typed["encoding"], typed["characters"], typed["segments"]) == ("GSM-7", 81, 2)
+    assert typed["recipients"] == 3 and typed["cost"] == 0.3
+    assert typed["refusal"] == ""
+    too_long = client.get(url, {"text": "检" * 135}).json()
+    assert too_long["segments"] == 3 and "the limit is 2" in too_long["refusal"]
+    default = client.get(url, {"text": "", "title": "Title", "summary": "Summary"}).json()
+    assert default["default"] and default["segments"] == 1
+    # The editor's field carries the measure's address; the script is a static file.
+    page = client.get(f"/admin/pages/{alert.pk}/edit/").content.decode()
+    assert 'data-sms-measure-url="/admin/alerts/sms-measure.json"' in page
+    assert "advocacy/sms-measure.js" in page
