@@ -40,8 +40,10 @@ from know_your_rights.models import GuidePage
 logger = logging.getLogger(__name__)
 
 BUILDER_ROLES = (EDITORS, MODERATORS, TRANSLATORS)
-# A PDF of 20 flyers takes WeasyPrint well under the server's 30-second limit.
-MAX_GUIDES = 20
+# Drawn while the editor waits, inside gunicorn's 30-second limit: 20 bilingual
+# A3 flyers with four long rights each took 24 s on a busy two-core machine,
+# 12 leave room to spare.
+MAX_GUIDES = 12
 PREVIEW_PIXELS = 900
 PREVIEW_TIMEOUT_SECONDS = 20
 PDFTOPPM = "pdftoppm"
@@ -123,7 +125,7 @@ class FlyerBuilderForm(forms.Form):
         help_text=_("One flyer per guide, in this order. At most %(max)s.") % {"max": MAX_GUIDES},
     )
     language = forms.ChoiceField(
-        label=_("Language"),
+        label=_("First language"),
         error_messages={
             "invalid_choice": _("Faro has no pages in the language “%(value)s”. Choose another.")
         },

@@ -51,6 +51,9 @@ class FlyerBuilderView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Flyer builder")
     header_icon = "doc-full-inverse"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
     def dispatch(self, request, *args, **kwargs):
         if not may_build_flyers(request.user):
             return _refused(request)

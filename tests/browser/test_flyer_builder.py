@@ -81,9 +81,10 @@ def test_a_translator_prints_two_guides_in_spanish_and_chinese_on_a4(
 
     with page.expect_navigation(wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT):
         page.get_by_role("link", name="Flyer builder").click()
+    expect(page.get_by_role("heading", name="Flyer builder")).to_be_visible()
     for titles in guides.values():
         page.get_by_label(titles["en"]).check()
-    page.get_by_role("combobox", name=re.compile(r"^Language")).select_option("es")
+    page.get_by_role("combobox", name=re.compile(r"^First language")).select_option("es")
     page.get_by_label("Second language (optional)").select_option("zh-hans")
     page.get_by_label("A4 (210 × 297 mm)").check()
     with page.expect_navigation(wait_until="domcontentloaded", timeout=NAVIGATION_TIMEOUT):
