@@ -12,7 +12,7 @@ from advocacy import urls as advocacy_urls
 from advocacy.feeds import AlertFeed
 from cms import downloads, views
 from cms.api import views as api_views
-from know_your_rights import audio_urls, short_link_urls
+from know_your_rights import audio_urls, offline_views, short_link_urls
 from know_your_rights import urls as know_your_rights_urls
 
 urlpatterns = [
@@ -23,6 +23,8 @@ urlpatterns = [
     # language-prefixed HTML page.
     re_path(r"^api(?:/|$)", api_views.NotFoundView.as_view()),
     path("healthz", views.healthz),
+    # The offline-reading worker: at the root so its scope covers every guide.
+    path("offline-sw.js", offline_views.offline_worker_view, name="offline_worker"),
     path("admin/2fa/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("admin/2fa/verify/", views.two_factor_verify, name="two_factor_verify"),
     path("admin/2fa/cancel/", views.two_factor_cancel, name="two_factor_cancel"),
