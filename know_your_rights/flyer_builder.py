@@ -21,6 +21,7 @@ import subprocess
 from dataclasses import dataclass
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from wagtail.models import Locale
@@ -122,7 +123,10 @@ class FlyerBuilderForm(forms.Form):
     guides = GuidesField(
         label=_("Guides"),
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("One flyer per guide, in this order. At most %(max)s.") % {"max": MAX_GUIDES},
+        # Formatted when shown, in the editor's language (not once at import).
+        help_text=format_lazy(
+            _("One flyer per guide, in this order. At most {max}."), max=MAX_GUIDES
+        ),
     )
     language = forms.ChoiceField(
         label=_("First language"),
