@@ -4,8 +4,7 @@ Kannel calls with GET and proves itself by the secret in the path; Twilio
 posts forms signed with ``X-Twilio-Signature`` over the absolute URL (built
 from SITE_URL, since a proxy may change the Host the request names). A
 forged call gets 403 and is counted; everything else answers at once with
-200 (or 503 when a report came before its message was recorded as sent,
-so the gateway tries again).
+200 (a replayed or unknown one too: the gateway should not try again).
 """
 
 from __future__ import annotations
@@ -25,8 +24,6 @@ EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
 def _answer(outcome: str) -> HttpResponse:
-    if outcome == callbacks.NOT_YET_SENT:
-        return HttpResponse("not yet sent", status=503, content_type="text/plain")
     return HttpResponse(outcome, content_type="text/plain")
 
 
@@ -55,15 +52,16 @@ def kannel_dlr(request, secret: str) -> HttpResponse:
 @csrf_exempt
 @require_GET
 def kannel_incoming(request, secret: str) -> HttpResponse:
-    """Kannel's sms-service: ``?id=%I&from=%p&text=%b``. The answer is empty:
-    replies go out through sendsms from a worker."""
+    """Kannel's sms-service: ``?id=%I&from=%p&text=%b&charset=%C``. The
+    answer is empty (the service has ``max-messages = 0``): replies go out
+    through sendsms from a worker."""
     if not callbacks.secret_matches(secret):
         return _forged("kannel")
+    text = callbacks.decode_kannel_text(
+        request.META.get("QUERY_STRING", ""), request.GET.get("charset", "")
+    )
     callbacks.handle_incoming(
-        "kannel",
-        request.GET.get("id", ""),
-        request.GET.get("from", ""),
-        request.GET.get("text", ""),
+        "kannel", request.GET.get("id", ""), request.GET.get("from", ""), text
     )
     return HttpResponse("", content_type="text/plain")
 

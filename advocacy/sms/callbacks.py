@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+from urllib.parse import parse_qs
 
 import phonenumbers
 from django.conf import settings
@@ -38,10 +39,10 @@ __all__ = [
     "DELIVERED",
     "FAILED",
     "FINAL",
-    "NOT_YET_SENT",
     "REPLAYED",
     "UNKNOWN",
     "count_refused",
+    "decode_kannel_text",
     "handle_incoming",
     "kannel_report_state",
     "record_report",
@@ -56,7 +57,6 @@ ACCEPTED = "accepted"
 REPLAYED = "replayed"
 UNKNOWN = "unknown"
 FINAL = "final"  # a report for a message already delivered or failed: no change
-NOT_YET_SENT = "not-yet-sent"  # the sender has not recorded it as sent yet
 FORGED = "forged"
 
 # What a report says about a message (None: still on its way).
@@ -130,9 +130,9 @@ def record_report(
     idempotency key), ``state`` DELIVERED, FAILED or None (on its way: no
     change), ``reason`` the provider's explanation of a failure. A sent
     message reported delivered counts as delivered (it stays among the
-    sent); reported failed, it moves from sent to failed. Returns what it
-    came to: ACCEPTED, REPLAYED, UNKNOWN, FINAL or NOT_YET_SENT (the caller
-    answers so the gateway tries again).
+    sent); reported failed, it moves from sent to failed. A report for a
+    message already delivered or failed changes nothing. Returns what it
+    came to: ACCEPTED, REPLAYED, UNKNOWN or FINAL.
     """
     if state is None:
         return ACCEPTED
@@ -141,8 +141,6 @@ def record_report(
         if delivery is None:
             count_refused(provider, UNKNOWN)
             return UNKNOWN
-        if delivery.status == Delivery.Status.QUEUED:
-            return NOT_YET_SENT
         try:
             with transaction.atomic():
                 ProcessedCallback.objects.create(
@@ -151,25 +149,69 @@ def record_report(
         except IntegrityError:
             count_refused(provider, REPLAYED)
             return REPLAYED
-        if delivery.status != Delivery.Status.SENT:
-            return FINAL
-        counts = {"sms_delivered_count": F("sms_delivered_count") + 1}
-        if state == DELIVERED:
-            delivery.status = Delivery.Status.DELIVERED
-            delivery.delivered_at = timezone.now()
+        if delivery.status == Delivery.Status.SENT:
+            counts = _report_on_sent(delivery, state, f"{provider}: {reason}")
+        elif delivery.status == Delivery.Status.QUEUED and delivery.claim_token:
+            counts = _report_before_recorded(delivery, state, f"{provider}: {reason}")
         else:
-            delivery.status = Delivery.Status.FAILED
-            delivery.last_error = f"{provider}: {reason}"[:255]
-            counts = {
-                "sent_count": F("sent_count") - 1,
-                "failed_count": F("failed_count") + 1,
-                "sms_sent_count": F("sms_sent_count") - 1,
-                "sms_failed_count": F("sms_failed_count") + 1,
-            }
-        delivery.save(update_fields=["status", "delivered_at", "last_error"])
+            return FINAL
         Dispatch.objects.filter(pk=delivery.dispatch_id).update(**counts)
     logger.info("sms report for delivery %s: %s", delivery.pk, delivery.status)
     return ACCEPTED
+
+
+def _report_on_sent(delivery: Delivery, state: str, reason: str) -> dict:
+    if state == DELIVERED:
+        delivery.status = Delivery.Status.DELIVERED
+        delivery.delivered_at = timezone.now()
+        delivery.save(update_fields=["status", "delivered_at"])
+        return {"sms_delivered_count": F("sms_delivered_count") + 1}
+    delivery.status = Delivery.Status.FAILED
+    delivery.last_error = reason[:255]
+    delivery.save(update_fields=["status", "last_error"])
+    return {
+        "sent_count": F("sent_count") - 1,
+        "failed_count": F("failed_count") + 1,
+        "sms_sent_count": F("sms_sent_count") - 1,
+        "sms_failed_count": F("sms_failed_count") + 1,
+    }
+
+
+def _report_before_recorded(delivery: Delivery, state: str, reason: str) -> dict:
+    # The gateway answered before the sender recorded its chunk (it records
+    # the chunk once every text of it is handed over). The report proves the
+    # gateway took the text, so it is counted as sent here; the sender writes
+    # only rows still queued, so it leaves this one (and its count) alone.
+    now = timezone.now()
+    delivery.attempts += 1
+    delivery.claimed_until = None
+    delivery.sent_at = now
+    fields = ["status", "attempts", "claimed_until", "sent_at"]
+    if state == DELIVERED:
+        delivery.status = Delivery.Status.DELIVERED
+        delivery.delivered_at = now
+        delivery.save(update_fields=[*fields, "delivered_at"])
+        return {
+            "sent_count": F("sent_count") + 1,
+            "sms_sent_count": F("sms_sent_count") + 1,
+            "sms_delivered_count": F("sms_delivered_count") + 1,
+        }
+    delivery.status = Delivery.Status.FAILED
+    delivery.last_error = reason[:255]
+    delivery.save(update_fields=[*fields, "last_error"])
+    return {"failed_count": F("failed_count") + 1, "sms_failed_count": F("sms_failed_count") + 1}
+
+
+def decode_kannel_text(query_string: str, charset: str) -> str:
+    """The ``text`` of Kannel's sms-service query (``%b``), in its ``charset``
+    (``%C``: UTF-8 for GSM text, UTF-16BE for UCS-2), read from the raw
+    query, since UCS-2 bytes are no UTF-8."""
+    raw = parse_qs(query_string, keep_blank_values=True, encoding="latin-1").get("text", [""])
+    body = raw[0].encode("latin-1")
+    try:
+        return body.decode(charset or "utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return body.decode("utf-8", errors="replace")
 
 
 def e164_from_gateway(raw: str) -> str:
