@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseForbidden
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from twilio.request_validator import RequestValidator
@@ -32,6 +33,8 @@ def _forged(provider: str) -> HttpResponse:
     return HttpResponseForbidden("forged", content_type="text/plain")
 
 
+# never_cache: Faro's page cache must never answer a gateway in Faro's place.
+@never_cache
 @csrf_exempt
 @require_GET
 def kannel_dlr(request, secret: str) -> HttpResponse:
@@ -49,6 +52,7 @@ def kannel_dlr(request, secret: str) -> HttpResponse:
     return _answer(outcome)
 
 
+@never_cache
 @csrf_exempt
 @require_GET
 def kannel_incoming(request, secret: str) -> HttpResponse:
@@ -81,6 +85,7 @@ def twilio_auth_token() -> str:
     return parts.password or "" if parts.scheme == "twilio" else ""
 
 
+@never_cache
 @csrf_exempt
 @require_POST
 def twilio_status(request) -> HttpResponse:
@@ -98,6 +103,7 @@ def twilio_status(request) -> HttpResponse:
     return _answer(outcome)
 
 
+@never_cache
 @csrf_exempt
 @require_POST
 def twilio_incoming(request) -> HttpResponse:

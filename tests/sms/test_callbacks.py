@@ -1,0 +1,183 @@
+"""The gateways' callbacks as a gateway (or a forger) calls them: Kannel's
+delivery reports and incoming texts with the secret in the path, each acted
+on once; forged, replayed and unknown ones change nothing and are counted."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from advocacy.crypto import phone_hash
+from advocacy.models import Delivery, Dispatch, RefusedCallback, StoppedNumber
+from advocacy.sms.keywords import classify, normalise
+from tests.factories.advocacy import SubscriberFactory
+
+pytestmark = pytest.mark.django_db
+
+NUMBER = "+12125550171"
+
+
+def refused(provider: str, reason: str) -> int:
+    row = RefusedCallback.objects.filter(
+        day=timezone.localdate(), provider=provider, reason=reason
+    ).first()
+    return row.count if row else 0
+
+
+def sent_text() -> Delivery:
+    """A text the gateway took: one delivery recorded as sent, its dispatch counting it."""
+    subscriber = SubscriberFactory.build(email=None)
+    subscriber.phone = NUMBER
+    subscriber.phone_confirmed_at = timezone.now()
+    subscriber.save()
+    dispatch = Dispatch.objects.create(
+        alert_title="test-sms-callbacks",
+        status=Dispatch.Status.RUNNING,
+        prepared=True,
+        total=1,
+        sms_total=1,
+        sent_count=1,
+        sms_sent_count=1,
+    )
+    delivery = Delivery.objects.create(
+        dispatch=dispatch,
+        subscriber=subscriber,
+        channel=Delivery.Channel.SMS,
+        status=Delivery.Status.SENT,
+        sent_at=timezone.now(),
+    )
+    delivery.provider_message_id = str(delivery.pk)
+    delivery.save(update_fields=["provider_message_id"])
+    return delivery
+
+
+def dlr(client, secret, ref, status, reason=""):
+    path = reverse("sms_kannel_dlr", args=[secret])
+    return client.get(path, {"ref": ref, "status": status, "reason": reason})
+
+
+def counts(delivery):
+    d = Dispatch.objects.get(pk=delivery.dispatch_id)
+    return {
+        "sent": d.sent_count,
+        "failed": d.failed_count,
+        "sms_sent": d.sms_sent_count,
+        "sms_failed": d.sms_failed_count,
+        "sms_delivered": d.sms_delivered_count,
+    }
+
+
+def test_the_same_delivery_report_twice_changes_once(client, settings):
+    delivery = sent_text()
+    secret = settings.SMS_CALLBACK_SECRET
+    replayed = refused("kannel", "replayed")
+
+    assert dlr(client, secret, delivery.pk, 1).status_code == 200
+    assert dlr(client, secret, delivery.pk, 1).status_code == 200
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DELIVERED
+    assert counts(delivery)["sms_delivered"] == 1
+    assert counts(delivery)["sms_sent"] == 1
+    assert refused("kannel", "replayed") == replayed + 1
+
+
+def test_a_failure_report_moves_the_text_from_sent_to_failed_with_the_reason(client, settings):
+    delivery = sent_text()
+    response = dlr(client, settings.SMS_CALLBACK_SECRET, delivery.pk, 16, "NACK/0x0000000b")
+    assert response.status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert "NACK/0x0000000b" in delivery.last_error
+    assert counts(delivery) == {
+        "sent": 0,
+        "failed": 1,
+        "sms_sent": 0,
+        "sms_failed": 1,
+        "sms_delivered": 0,
+    }
+    # A later "delivered" for a failed text changes nothing.
+    dlr(client, settings.SMS_CALLBACK_SECRET, delivery.pk, 1)
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.FAILED
+    assert counts(delivery)["sms_delivered"] == 0
+
+
+def test_on_the_way_reports_change_nothing(client, settings):
+    delivery = sent_text()
+    for status in (4, 8):
+        assert dlr(client, settings.SMS_CALLBACK_SECRET, delivery.pk, status).status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+
+
+def test_a_report_for_an_unknown_message_is_counted_and_changes_nothing(client, settings):
+    delivery = sent_text()
+    unknown = refused("kannel", "unknown")
+    assert dlr(client, settings.SMS_CALLBACK_SECRET, "no-such-message", 1).status_code == 200
+    assert refused("kannel", "unknown") == unknown + 1
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+
+
+def test_a_wrong_secret_is_refused_counted_and_changes_nothing(client):
+    delivery = sent_text()
+    forged = refused("kannel", "forged")
+
+    assert dlr(client, "not-the-secret", delivery.pk, 1).status_code == 403
+    incoming = reverse("sms_kannel_incoming", args=["not-the-secret"])
+    assert client.get(incoming, {"id": "x1", "from": NUMBER, "text": "STOP"}).status_code == 403
+
+    assert refused("kannel", "forged") == forged + 2
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+    assert not StoppedNumber.objects.filter(phone_hash=phone_hash(NUMBER)).exists()
+
+
+def test_no_secret_set_refuses_every_kannel_callback(client, settings):
+    settings.SMS_CALLBACK_SECRET = ""
+    delivery = sent_text()
+    assert dlr(client, "guess", delivery.pk, 1).status_code == 403
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.SENT
+
+
+def test_an_incoming_text_replayed_is_acted_on_once(client, settings):
+    incoming = reverse("sms_kannel_incoming", args=[settings.SMS_CALLBACK_SECRET])
+    replayed = refused("kannel", "replayed")
+    query = {"id": "test-callbacks-1", "from": "+12125550172", "text": "STOP"}
+    assert client.get(incoming, query).status_code == 200
+    StoppedNumber.objects.all().delete()  # as if START had come in between
+    assert client.get(incoming, query).status_code == 200
+    assert not StoppedNumber.objects.filter(phone_hash=phone_hash("+12125550172")).exists()
+    assert refused("kannel", "replayed") == replayed + 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "STOP",
+        "stop",
+        " Stop ",
+        "STOP!",
+        "Ｓｔｏｐ",
+        "stop.",
+        "UNSUBSCRIBE",
+        "cancel",
+        "Quit",
+        "End",
+    ],
+)
+def test_stop_and_its_synonyms_however_typed(text):
+    assert classify(text).kind == "stop"
+
+
+@pytest.mark.parametrize("text", ["stop sending me these", "stopp", "", "   ", "STOP STOP"])
+def test_other_texts_are_not_stop(text):
+    assert classify(text).kind != "stop"
+
+
+def test_normalise_folds_width_case_and_edges():
+    assert normalise("  ＨＥＬＰ?! ") == "help"
+    assert normalise("Ｙｅｓ") == "yes"
