@@ -8,8 +8,11 @@ either. Then:
 - a hard bounce, or the service refusing a known-bad address: the address
   is suppressed (reason bounced) and the delivery fails with the reason;
 - a complaint (marked as spam): suppressed (reason complained), failed;
-- a soft bounce or deferral: the delivery is sent again after the ledger's
-  backoff (``advocacy.dispatching.reports.retry_later``);
+- a soft bounce (the service gave up on a temporary failure: a full
+  mailbox, a receiving server refusing for now): the delivery is sent again
+  after the ledger's backoff (``advocacy.dispatching.reports.retry_later``);
+- deferred (the service is still retrying by itself): noted only, since
+  sending again would deliver the message twice; its final report decides;
 - delivered: the delivery is marked delivered.
 
 A report is acted on once (``ProcessedCallback``); one naming no delivery
@@ -42,6 +45,7 @@ PROVIDERS = {
 
 HARD_BOUNCE = "hard bounce"
 SOFT_BOUNCE = "soft bounce"
+DEFERRED = "deferred"
 COMPLAINT = "complaint"
 DELIVERED = "delivered"
 FAILED = "failed"
@@ -53,29 +57,37 @@ def provider_name(esp_name: str) -> str:
     return PROVIDERS.get(esp_name, esp_name.lower().replace(" ", "_"))[:20]
 
 
-def _is_soft_bounce(event: AnymailTrackingEvent, provider: str) -> bool:
-    """Whether a ``bounced`` event is temporary. anymail already reports
-    Mailgun's temporary failures and Postmark's transient ones as deferred;
-    the rest is told apart from the service's own payload."""
+def _bounce_kind(event: AnymailTrackingEvent, provider: str) -> str:
+    """HARD_BOUNCE, SOFT_BOUNCE or FAILED for a ``bounced`` event, told apart
+    from the service's own payload (anymail reports all three as bounced)."""
     raw = event.esp_event if isinstance(event.esp_event, dict) else {}
     if provider == "postmark":
-        return raw.get("Type") == "SoftBounce"
+        return SOFT_BOUNCE if raw.get("Type") == "SoftBounce" else HARD_BOUNCE
     if provider == "amazon_ses":
-        return (raw.get("bounce") or {}).get("bounceType") != "Permanent"
+        # "Transient" (mailbox full, message too large…) and "Undetermined".
+        permanent = (raw.get("bounce") or {}).get("bounceType") == "Permanent"
+        return HARD_BOUNCE if permanent else SOFT_BOUNCE
     if provider == "sendgrid":
         # "blocked": the receiving server refused for now (not a bad address).
-        return raw.get("type") == "blocked"
-    return False
+        return SOFT_BOUNCE if raw.get("type") == "blocked" else HARD_BOUNCE
+    if provider == "mailgun":
+        # A permanent failure: a bounce, retries run out ("old"), or another
+        # cause (a provider's block…) that says nothing about the mailbox.
+        reason = (raw.get("event-data") or {}).get("reason")
+        if reason in ("bounce", "suppress-bounce"):
+            return HARD_BOUNCE
+        return SOFT_BOUNCE if reason == "old" else FAILED
+    return HARD_BOUNCE
 
 
 def classify(event: AnymailTrackingEvent, esp_name: str) -> str:
     """What a tracking event means for Faro: HARD_BOUNCE, SOFT_BOUNCE,
-    COMPLAINT, DELIVERED, FAILED or IGNORED (opens, clicks, queued…)."""
+    DEFERRED, COMPLAINT, DELIVERED, FAILED or IGNORED (opens, clicks, queued…)."""
     kind = event.event_type
     if kind == EventType.BOUNCED:
-        return SOFT_BOUNCE if _is_soft_bounce(event, provider_name(esp_name)) else HARD_BOUNCE
+        return _bounce_kind(event, provider_name(esp_name))
     if kind == EventType.DEFERRED:
-        return SOFT_BOUNCE
+        return DEFERRED
     if kind == EventType.COMPLAINED:
         return COMPLAINT
     if kind == EventType.DELIVERED:
@@ -142,7 +154,7 @@ def _suppress_recipient(delivery: Delivery, address_hash: str | None, reason: st
 def handle_tracking_event(event: AnymailTrackingEvent, esp_name: str) -> str:
     """Act on one tracking event from an email service (see the module
     docstring). Returns what happened: the kind acted on ("hard bounce",
-    "soft bounce", "complaint", "delivered", "failed"), or "ignored",
+    "soft bounce", "deferred", "complaint", "delivered", "failed"), or "ignored",
     "unknown", "duplicate" or "unchanged"."""
     provider = provider_name(esp_name)
     kind = classify(event, esp_name)
@@ -171,6 +183,8 @@ def handle_tracking_event(event: AnymailTrackingEvent, esp_name: str) -> str:
             changed = reports.mark_delivered(delivery, event.timestamp)
         elif kind == SOFT_BOUNCE:
             changed = reports.retry_later(delivery, reason)
+        elif kind == DEFERRED:
+            changed = reports.note(delivery, f"{reason} (the service is retrying)")
         else:
             changed = reports.mark_failed(delivery, reason)
             if kind in (HARD_BOUNCE, COMPLAINT):

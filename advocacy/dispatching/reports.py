@@ -74,13 +74,41 @@ def _bump(delivery: Delivery, **changes: int) -> None:
 
 
 def mark_delivered(delivery: Delivery, when=None) -> bool:
-    """A sent message reached the mailbox or phone: status delivered."""
+    """A message reached the mailbox or phone: status delivered.
+
+    A report can come before the sender has written its chunk (the row is
+    still queued under its claim): the provider has the message, so the row
+    counts as sent and delivered here, and the sender, which writes only
+    rows still queued, leaves it alone; it is never sent twice.
+    """
+    when = when or timezone.now()
+    if delivery.status == Delivery.Status.QUEUED:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.DELIVERED,
+            sent_at=when,
+            delivered_at=when,
+            attempts=F("attempts") + 1,
+            claimed_until=None,
+            next_attempt_at=None,
+            last_error="",
+        )
+        _bump(delivery, sent=+1, delivered=+1)
+        return True
     if delivery.status != Delivery.Status.SENT:
         return False
     Delivery.objects.filter(pk=delivery.pk).update(
-        status=Delivery.Status.DELIVERED, delivered_at=when or timezone.now()
+        status=Delivery.Status.DELIVERED, delivered_at=when
     )
     _bump(delivery, delivered=+1)
+    return True
+
+
+def note(delivery: Delivery, reason: str) -> bool:
+    """Keep a provider's word on a sent message that changes nothing yet
+    (a deferral while the provider retries) as its last error."""
+    if delivery.status != Delivery.Status.SENT or delivery.last_error == reason[:255]:
+        return False
+    Delivery.objects.filter(pk=delivery.pk).update(last_error=reason[:255])
     return True
 
 

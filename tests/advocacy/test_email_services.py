@@ -25,6 +25,7 @@ from cms.settings.environment import ConfigurationError, email_config
 from tests.factories.advocacy import make_subscriber, publish_alert
 from tests.support.email_services import (
     MAILGUN_SIGNING_KEY,
+    Sent,
     ServiceServer,
     mailgun_event,
     postmark_event,
@@ -176,6 +177,17 @@ def test_reports_suppress_retry_and_record_delivery_once(client, service, servic
     before = Dispatch.objects.get(pk=dispatch.pk)
     assert before.email_delivered_count == 1
     states = {d.pk: (d.status, d.attempts, d.next_attempt_at) for d in dispatch.deliveries.all()}
+
+    if service != "amazon_ses":  # SES reports no deferrals
+        deferred = make_subscriber(f"{service}-deferred@example.org")
+        again = send_alert(f"Clinic hours, deferred ({service})")
+        [waiting] = service_server.for_recipient(deferred.email)
+        response, _request = post_report(client, service, "deferred", waiting)
+        assert response.status_code == 200
+        row = Delivery.objects.get(dispatch=again, subscriber=deferred)
+        assert row.status == Delivery.Status.SENT, "the service retries; Faro does not send twice"
+        assert "retrying" in row.last_error
+        assert not is_suppressed(deferred.email)
 
     # The same reports again change nothing more.
     for kind, request in requests.items():
@@ -361,3 +373,38 @@ def test_production_with_an_email_service_requires_the_webhook_secret():
     result = manage_check(**env, ANYMAIL_WEBHOOK_SECRET="no-colon")
     assert "ANYMAIL_WEBHOOK_SECRET is malformed" in result.stderr
     assert manage_check(**env, ANYMAIL_WEBHOOK_SECRET=SECRET).returncode == 0
+
+
+@pytest.mark.django_db
+def test_a_delivery_report_before_the_sender_records_its_chunk_counts_once(
+    client, settings, service_server
+):
+    for name, value in service_settings("postmark", service_server).items():
+        setattr(settings, name, value)
+    subscriber = make_subscriber("postmark-early-report@example.org")
+    dispatch = ledger.create_dispatch(publish_alert("Early report"))
+    preparing.prepare(dispatch.pk, sliced=False)
+    token, ids = ledger.claim_batch(dispatch.pk)
+    delivery = Delivery.objects.get(dispatch=dispatch, subscriber=subscriber)
+    assert delivery.pk in ids
+
+    # The service reports delivery while the sender is still on its chunk.
+    early = Sent(
+        "postmark",
+        subscriber.email,
+        "Early report",
+        "",
+        {"faro_delivery": str(delivery.pk)},
+        "4f6bd7f2-0000-4000-8000-000000000001",
+    )
+    response, _request = post_report(client, "postmark", "delivered", early)
+    assert response.status_code == 200
+    ledger.record_outcomes(dispatch.pk, token, {"en": list(ids)}, {}, [], [])
+
+    delivery.refresh_from_db()
+    assert delivery.status == Delivery.Status.DELIVERED
+    dispatch.refresh_from_db()
+    own = Delivery.objects.filter(dispatch=dispatch, subscriber=subscriber)
+    assert own.count() == 1
+    assert dispatch.sent_count == len(ids), "the early row is counted once, not twice"
+    assert dispatch.email_delivered_count == 1

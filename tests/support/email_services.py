@@ -215,6 +215,7 @@ def postmark_event(kind: str, sent: Sent) -> tuple[str, dict]:
     bounce_type, code, record = {
         "hard": ("HardBounce", 1, "Bounce"),
         "soft": ("SoftBounce", 4096, "Bounce"),
+        "deferred": ("Transient", 2, "Bounce"),
         "complaint": ("SpamComplaint", 512, "SpamComplaint"),
     }[kind]
     body = {
@@ -331,11 +332,12 @@ def mailgun_event(kind: str, sent: Sent, signing_key: str = MAILGUN_SIGNING_KEY)
         "user-variables": sent.metadata,
         "tags": [],
     }
-    if kind in ("hard", "soft"):
+    if kind in ("hard", "soft", "deferred"):
+        # soft: Mailgun's retries ran out ("old"); deferred: it is still retrying.
         data.update(
             event="failed",
-            severity="permanent" if kind == "hard" else "temporary",
-            reason="bounce" if kind == "hard" else "generic",
+            severity="temporary" if kind == "deferred" else "permanent",
+            reason={"hard": "bounce", "soft": "old", "deferred": "generic"}[kind],
             **{
                 "delivery-status": {
                     "code": 550 if kind == "hard" else 452,
@@ -372,6 +374,8 @@ def sendgrid_event(kind: str, sent: Sent):
     if kind == "hard":
         event.update(event="bounce", type="bounce", status="5.1.1", reason="550 5.1.1 unknown")
     elif kind == "soft":
+        event.update(event="bounce", type="blocked", status="4.2.2", reason="452 mailbox full")
+    elif kind == "deferred":
         event.update(event="deferred", response="452 4.2.2 mailbox full", attempt="1")
     elif kind == "complaint":
         event.update(event="spamreport")
