@@ -1,7 +1,7 @@
 """Dispatches: the ledger of every send, and the work that empties it.
 
 A send of an alert (or a weekly digest) is one ``Dispatch`` row with one
-``Delivery`` row per recipient. The database is the ledger; Celery only
+``Delivery`` row per recipient and channel (email; text message, ``sms``). The database is the ledger; Celery only
 carries work (queued by name through ``advocacy.queueing``):
 
 1. ``ledger.create_dispatch`` (the admin's "Send", ``manage.py send_alert``)
@@ -14,7 +14,9 @@ carries work (queued by name through ``advocacy.queueing``):
    (``ledger.claim_batch``: ``SELECT … FOR UPDATE SKIP LOCKED`` on
    PostgreSQL, one atomic ``UPDATE`` on SQLite), sends it over one SMTP
    connection (``sender.send_chunk``) and writes the chunk's outcome in a few
-   statements (``ledger.record_outcomes``). A loop works for a bounded time,
+   statements (``ledger.record_outcomes``, once per channel in the chunk;
+   text messages go through the SMS gateway, ``sms.send_texts``, paced by
+   SMS_SEND_RATE). A loop works for a bounded time,
    then re-enqueues itself. What each recipient reads comes from
    ``content`` (alerts per language, digests per subscriber).
 4. Temporary failures are retried with exponential backoff and jitter kept
