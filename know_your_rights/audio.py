@@ -288,11 +288,18 @@ def _replace_audio(page: GuidePage, fields: dict, keep_uploaded: bool) -> GuideA
 
 
 def remove_audio(audio: GuideAudio) -> None:
-    """Delete a guide's audio row and, once that commits, its file."""
+    """Delete a guide's audio row and, once that commits, its file (`delete_file_after_commit`)."""
+    audio.delete()
+
+
+def delete_file_after_commit(audio: GuideAudio) -> None:
+    """Delete the stored file of a deleted audio row once the deletion commits.
+
+    Connected to post_delete, so a deleted guide page (whose audio goes with
+    it) leaves no file behind either.
+    """
     name = audio.file.name
-    with transaction.atomic():
-        audio.delete()
-        transaction.on_commit(lambda: default_storage.delete(name))
+    transaction.on_commit(lambda: default_storage.delete(name))
 
 
 def generate_guide_audio(page_id: int) -> GuideAudio | None:

@@ -182,6 +182,14 @@ def test_editors_turning_the_voice_off_removes_generated_audio(
     assert "<audio" not in client.get(page.url).content.decode()
 
 
+def test_a_deleted_guide_leaves_no_audio_file(site_tree, media, django_capture_on_commit_callbacks):
+    page = _guide("test-audio-deleted", "es")
+    assert _generate(page, django_capture_on_commit_callbacks) is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        page.delete()
+    assert _stored(media) == []
+
+
 def test_page_shows_a_player_that_loads_nothing_until_played(
     site_tree, media, client, django_capture_on_commit_callbacks
 ):
