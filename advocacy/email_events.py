@@ -139,9 +139,20 @@ def _reason(kind: str, esp_name: str, event: AnymailTrackingEvent) -> str:
 
 
 def _suppress_recipient(delivery: Delivery, address_hash: str | None, reason: str) -> None:
-    """Never mail this delivery's address again, with ``reason``."""
+    """Never mail this delivery's address again, with ``reason``.
+
+    Someone who also gets text messages on a confirmed number keeps them:
+    only the address is taken off (and suppressed); anyone else is deleted
+    as when they leave (``advocacy.subscriptions.suppress``).
+    """
     subscriber = delivery.subscriber
-    if subscriber is not None and subscriber.email_hash:
+    if subscriber is not None and subscriber.email_hash and subscriber.phone_confirmed_at:
+        SuppressedAddress.objects.update_or_create(
+            email_hash=subscriber.email_hash, defaults={"reason": reason}
+        )
+        subscriber.email = None
+        subscriber.save()
+    elif subscriber is not None and subscriber.email_hash:
         suppress(subscriber, reason)
     elif address_hash:
         # The subscriber already left: keep the first reason recorded.

@@ -408,3 +408,28 @@ def test_a_delivery_report_before_the_sender_records_its_chunk_counts_once(
     assert own.count() == 1
     assert dispatch.sent_count == len(ids), "the early row is counted once, not twice"
     assert dispatch.email_delivered_count == 1
+
+
+@pytest.mark.django_db
+def test_a_hard_bounce_keeps_the_text_messages_of_someone_who_has_both(
+    client, settings, service_server
+):
+    for name, value in service_settings("postmark", service_server).items():
+        setattr(settings, name, value)
+    settings.ALERT_SEND_RATE = 0
+    subscriber = make_subscriber("postmark-both-channels@example.org")
+    # 555-01xx: numbers set aside for fiction, never a real person's.
+    subscriber.phone = "+12025550142"
+    subscriber.phone_confirmed_at = timezone.now()
+    subscriber.save()
+    dispatch = send_alert("Both channels")
+    [sent] = service_server.for_recipient(subscriber.email)
+
+    response, _request = post_report(client, "postmark", "hard", sent)
+    assert response.status_code == 200
+    subscriber.refresh_from_db()
+    assert subscriber.email == "" and subscriber.email_hash is None
+    assert subscriber.phone == "+12025550142"
+    assert subscriber.status == Subscriber.Status.ACTIVE
+    assert is_suppressed("postmark-both-channels@example.org")
+    assert delivery_for(dispatch, sent).status == Delivery.Status.FAILED
