@@ -80,6 +80,7 @@ class KannelGateway:
             free_port() for _ in range(4)
         )
         self.processes: list[subprocess.Popen] = []
+        self.log_files: list = []
         self.fakesmsc: subprocess.Popen | None = None
         self._lines: list[str] = []
         self._lock = threading.Lock()
@@ -156,8 +157,9 @@ max-messages = 0
 
     def _spawn(self, command, log_name, **streams) -> subprocess.Popen:
         if log_name:
+            self.log_files.append((self.folder / log_name).open("wb"))
             streams = {
-                "stdout": (self.folder / log_name).open("wb"),
+                "stdout": self.log_files[-1],
                 "stderr": subprocess.STDOUT,
                 **streams,
             }
@@ -257,3 +259,5 @@ max-messages = 0
             for stream in (process.stdin, process.stdout):
                 if stream:
                     stream.close()
+        for log_file in self.log_files:
+            log_file.close()
