@@ -132,6 +132,20 @@ def test_the_quick_exit_forgets_every_kept_guide(site_context, live_site):
     assert offline_open_fails(site_context.context, first)
 
 
+def test_the_quick_exit_on_the_wallet_card_forgets_kept_guides(site_context, live_site):
+    guide = make_site_guide(live_site, "test-offline-exit-card", "Test offline exit card")
+    page = site_context.new_page()
+    page.goto(guide)
+    keep(page)
+    page.goto(f"{guide}card/")
+    assert len(stored(page)["caches"]) == 1
+
+    page.locator("[data-quick-exit]").click()
+    page.wait_for_url(live_site.exit_url)
+    page.goto("/healthz")
+    assert stored(page) == {"caches": [], "workers": 0}
+
+
 def test_without_javascript_nothing_is_offered_and_the_guide_works(no_js_context, live_site):
     slug = "test-offline-no-js"
     path = make_site_guide(live_site, slug, "Test offline no JavaScript")
