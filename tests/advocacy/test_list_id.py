@@ -48,7 +48,10 @@ def test_confirmation_alert_and_digest_carry_the_list_id(settings, mail_server):
         assert confirmation.message["List-Id"] == default_list_id()
 
         subscribe(address, make_choices("es", wants_digest=True))  # a pending repeat
-        Subscriber.objects.update(status=Subscriber.Status.ACTIVE)
+        # As following the link does: the subscriber and the address are confirmed.
+        Subscriber.objects.update(
+            status=Subscriber.Status.ACTIVE, email_awaiting_confirmation=False
+        )
         subscribe(address, make_choices("es", wants_digest=True))  # "already subscribed"
         alert = publish_alert("Checkpoint on 5th Avenue")
         wait_finished(create_dispatch(alert), timeout=90)
