@@ -15,7 +15,8 @@ from wagtail.models import Site
 from advocacy.crypto import phone_hash
 from advocacy.models import Delivery, Dispatch, ProcessedCallback, StoppedNumber, Subscriber
 from advocacy.sms.backends import SENT, KannelBackend, sms_backend
-from advocacy.sms.keywords import HELP, OTHER, START, STOP
+from advocacy.sms.keywords import HELP, OTHER, START, STOP, YES
+from advocacy.sms.opt_in import start_opt_in
 from advocacy.sms.replies import reply_text
 from know_your_rights.models import HelpLineSettings
 from tests.factories.advocacy import SubscriberFactory
@@ -28,6 +29,7 @@ HELPED = "+12125550163"
 CHATTY = "+12125550164"
 STOPPERS = {"STOP": "+12125550165", "stop ": "+12125550166", "Ｓｔｏｐ": "+12125550167"}
 TRANSLATED = {"es": "+12125550168", "zh-hans": "+12125550169"}
+CONFIRMING = "+12125550170"
 
 
 def texter(phone: str, language: str = "en") -> Subscriber:
@@ -179,3 +181,17 @@ def test_other_texts_get_one_answer_a_day(via_kannel, kannel_reply_worker):
     via_kannel.phone_sends(CHATTY, "HELP")
     wait_for(lambda: len(texts_to(via_kannel, CHATTY)) >= 2, 30, "HELP is answered")
     assert texts_to(via_kannel, CHATTY) == [reply_text(OTHER, "en"), reply_text(HELP, "en")]
+
+
+def test_yes_confirms_a_number_waiting_for_its_code(via_kannel, kannel_reply_worker):
+    subscriber = texter(CONFIRMING)
+    Subscriber.objects.filter(pk=subscriber.pk).update(phone_confirmed_at=None)
+    subscriber.refresh_from_db()
+    start_opt_in(subscriber)
+    wait_for(lambda: texts_to(via_kannel, CONFIRMING), 30, "the code is texted")
+
+    via_kannel.phone_sends(CONFIRMING, "Yes!")
+    wait_for(lambda: Subscriber.objects.get(pk=subscriber.pk).phone_confirmed_at, 20, "confirmed")
+    wait_for(lambda: len(texts_to(via_kannel, CONFIRMING)) >= 2, 30, "YES is answered")
+    assert texts_to(via_kannel, CONFIRMING)[1] == reply_text(YES, "en")
+    assert Subscriber.objects.sms_recipients().filter(pk=subscriber.pk).exists()
