@@ -16,7 +16,7 @@ from advocacy.dispatching.ledger import (
     skip_remaining,
     start_senders,
 )
-from advocacy.models import Delivery, Dispatch
+from advocacy.models import Delivery, Dispatch, ProcessedCallback
 
 
 def requeue_expired(now=None) -> int:
@@ -63,7 +63,10 @@ def purge_deliveries(now=None, batch: int = 5000) -> int:
     DELIVERY_RETENTION_DAYS ago; the counts stay on the Dispatch.
 
     A list of who got which alert is itself sensitive. Deletes in batches so
-    locks and memory stay small. Returns the number of rows deleted.
+    locks and memory stay small. The record of callbacks already acted on
+    (``ProcessedCallback``) goes after the same time: a gateway or email
+    service does not repeat a report that old. Returns the number of
+    delivery rows deleted.
     """
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.DELIVERY_RETENTION_DAYS)
@@ -81,4 +84,5 @@ def purge_deliveries(now=None, batch: int = 5000) -> int:
                 break
             deleted += Delivery.objects.filter(id__in=ids).delete()[0]
         Dispatch.objects.filter(pk=dispatch.pk).update(deliveries_purged_at=now)
+    ProcessedCallback.objects.filter(received_at__lt=cutoff).delete()
     return deleted
