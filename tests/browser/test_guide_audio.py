@@ -1,7 +1,8 @@
 """A guide's audio on the page: without audio the page is exactly as before;
 with audio it gains only the player (and its label and download link), no
 script or stylesheet, and the browser fetches none of the file until the
-reader presses play. Without JavaScript the player is still there.
+reader presses play. Without JavaScript the player is still there, and axe
+finds nothing wrong with it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ import urllib.request
 import pytest
 
 from tests.browser.audio_guide import make_audio_guide, record_audio_guide
+from tests.browser.test_accessibility import (  # noqa: F401 - axe's fixtures
+    axe,
+    axe_options,
+    axe_page,
+    describe,
+    wcag_rules,
+)
 from tests.browser.test_page_weight import Assets
 
 pytestmark = pytest.mark.browser
@@ -71,3 +79,17 @@ def test_player_is_there_without_javascript(live_site, no_js_context):
     player = page.locator("audio[controls]")
     assert player.count() == 1
     assert player.get_attribute("src") == audio_path
+
+
+def test_a_guide_with_audio_has_no_accessibility_violation(
+    live_site,
+    axe_page,  # noqa: F811 - the fixtures imported above
+    axe,  # noqa: F811
+    wcag_rules,  # noqa: F811
+):
+    path = make_audio_guide(live_site, "test-audio-axe")
+    record_audio_guide(live_site, "test-audio-axe")
+    assert axe_page.goto(f"{path}?axe=1").status == 200
+    assert axe_page.locator("audio[controls]").count() == 1
+    violations = axe.run(axe_page, options=axe_options(wcag_rules)).response["violations"]
+    assert violations == [], describe(violations)
