@@ -5,16 +5,19 @@ file gateway, skipped stopped numbers, retries, counts per channel."""
 from __future__ import annotations
 
 import json
+import time
 from io import StringIO
 
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from advocacy.dispatching import ledger, preparing, sender
 from advocacy.dispatching.channels import channel_counts
+from advocacy.dispatching.sms import sms_limiter
 from advocacy.models import AlertPage, Delivery, Dispatch, StoppedNumber, Subscriber
 from advocacy.sms.segments import measure
 from tests.factories.advocacy import SubscriberFactory, publish_alert
@@ -239,3 +242,13 @@ def test_the_progress_view_and_its_json_count_per_channel(site_tree, outbox, cli
     page = client.get(f"/admin/dispatches/{dispatch.pk}/").content.decode()
     assert '<span data-field="sms_sent">1</span>' in page
     assert '<span data-field="email_sent">3</span>' in page
+
+
+def test_the_sms_rate_is_a_budget_of_its_own_in_the_shared_cache(settings):
+    settings.SMS_SEND_RATE = 0.01  # one text per 100-second window
+    limiter = sms_limiter()
+    slot = int(time.time() // limiter.window)
+    cache.delete_many([f"advocacy:sms-send-rate:{slot}", f"advocacy:send-rate:{slot}"])
+    limiter.acquire()
+    assert cache.get(f"advocacy:sms-send-rate:{slot}") == 1
+    assert cache.get(f"advocacy:send-rate:{slot}") is None, "email's budget is untouched"
