@@ -1,6 +1,7 @@
 """The SMS gateways' callbacks: thin views over ``advocacy.sms.callbacks``.
 
-Kannel calls with GET and proves itself by the secret in the path; Twilio
+Kannel proves itself by the secret in the path (delivery reports are GETs,
+incoming texts POSTs); Twilio
 posts forms signed with ``X-Twilio-Signature`` over the absolute URL (built
 from SITE_URL, since a proxy may change the Host the request names). A
 forged call gets 403 and is counted; everything else answers at once with
@@ -54,18 +55,17 @@ def kannel_dlr(request, secret: str) -> HttpResponse:
 
 @never_cache
 @csrf_exempt
-@require_GET
+@require_POST
 def kannel_incoming(request, secret: str) -> HttpResponse:
-    """Kannel's sms-service: ``?id=%I&from=%p&text=%b&charset=%C``. The
-    answer is empty (the service has ``max-messages = 0``): replies go out
-    through sendsms from a worker."""
+    """Kannel's sms-service ``post-url`` (``?id=%I``): the text is the body,
+    the sender the ``X-Kannel-From`` header, so no number or text is in a
+    URL (access logs). The answer is empty (the service has ``max-messages
+    = 0``): replies go out through sendsms from a worker."""
     if not callbacks.secret_matches(secret):
         return _forged("kannel")
-    text = callbacks.decode_kannel_text(
-        request.META.get("QUERY_STRING", ""), request.GET.get("charset", "")
-    )
+    text = callbacks.decode_kannel_text(request.body, request.encoding or "")
     callbacks.handle_incoming(
-        "kannel", request.GET.get("id", ""), request.GET.get("from", ""), text
+        "kannel", request.GET.get("id", ""), request.headers.get("X-Kannel-From", ""), text
     )
     return HttpResponse("", content_type="text/plain")
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-from urllib.parse import parse_qs
 
 import phonenumbers
 from django.conf import settings
@@ -202,12 +201,9 @@ def _report_before_recorded(delivery: Delivery, state: str, reason: str) -> dict
     return {"failed_count": F("failed_count") + 1, "sms_failed_count": F("sms_failed_count") + 1}
 
 
-def decode_kannel_text(query_string: str, charset: str) -> str:
-    """The ``text`` of Kannel's sms-service query (``%b``), in its ``charset``
-    (``%C``: UTF-8 for GSM text, UTF-16BE for UCS-2), read from the raw
-    query, since UCS-2 bytes are no UTF-8."""
-    raw = parse_qs(query_string, keep_blank_values=True, encoding="latin-1").get("text", [""])
-    body = raw[0].encode("latin-1")
+def decode_kannel_text(body: bytes, charset: str) -> str:
+    """The text of Kannel's sms-service POST in its ``charset`` (UTF-8 for
+    GSM text, UTF-16BE for UCS-2, as its Content-Type says)."""
     try:
         return body.decode(charset or "utf-8")
     except (LookupError, UnicodeDecodeError):

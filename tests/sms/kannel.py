@@ -68,9 +68,9 @@ def _listening(port: int) -> bool:
 class KannelGateway:
     """bearerbox + smsbox + fakesmsc with a generated configuration.
 
-    ``incoming_url`` is the sms-service's get-url (Kannel's escapes in it,
-    e.g. ``?id=%I&from=%p&text=%b``), usually Faro's incoming callback on
-    the live test server.
+    ``incoming_url`` is the sms-service's post-url (Kannel's escapes in it,
+    e.g. ``?id=%I``; the text is the body, the sender ``X-Kannel-From``),
+    usually Faro's incoming callback on the live test server.
     """
 
     def __init__(self, folder: Path, incoming_url: str):
@@ -132,7 +132,8 @@ max-messages = 3
 group = sms-service
 keyword = default
 catch-all = true
-get-url = "{self.incoming_url}"
+post-url = "{self.incoming_url}"
+send-sender = true
 max-messages = 0
 """
 

@@ -57,6 +57,16 @@ def dlr(client, secret, ref, status, reason=""):
     return client.get(path, {"ref": ref, "status": status, "reason": reason})
 
 
+def kannel_post(client, path, message_id, sender, text, charset="UTF-8"):
+    """An incoming text as Kannel's sms-service post-url sends it."""
+    return client.post(
+        f"{path}?id={message_id}",
+        text.encode(charset),
+        content_type=f'text/plain; charset="{charset}"',
+        HTTP_X_KANNEL_FROM=sender,
+    )
+
+
 def counts(delivery):
     d = Dispatch.objects.get(pk=delivery.dispatch_id)
     return {
@@ -127,7 +137,7 @@ def test_a_wrong_secret_is_refused_counted_and_changes_nothing(client):
 
     assert dlr(client, "not-the-secret", delivery.pk, 1).status_code == 403
     incoming = reverse("sms_kannel_incoming", args=["not-the-secret"])
-    assert client.get(incoming, {"id": "x1", "from": NUMBER, "text": "STOP"}).status_code == 403
+    assert kannel_post(client, incoming, "x1", NUMBER, "STOP").status_code == 403
 
     assert refused("kannel", "forged") == forged + 2
     delivery.refresh_from_db()
@@ -146,10 +156,10 @@ def test_no_secret_set_refuses_every_kannel_callback(client, settings):
 def test_an_incoming_text_replayed_is_acted_on_once(client, settings):
     incoming = reverse("sms_kannel_incoming", args=[settings.SMS_CALLBACK_SECRET])
     replayed = refused("kannel", "replayed")
-    query = {"id": "test-callbacks-1", "from": "+12125550172", "text": "STOP"}
-    assert client.get(incoming, query).status_code == 200
+    post = lambda: kannel_post(client, incoming, "test-callbacks-1", "+12125550172", "STOP")  # noqa: E731
+    assert post().status_code == 200
     StoppedNumber.objects.all().delete()  # as if START had come in between
-    assert client.get(incoming, query).status_code == 200
+    assert post().status_code == 200
     assert not StoppedNumber.objects.filter(phone_hash=phone_hash("+12125550172")).exists()
     assert refused("kannel", "replayed") == replayed + 1
 
@@ -176,6 +186,15 @@ def test_stop_and_its_synonyms_however_typed(text):
 @pytest.mark.parametrize("text", ["stop sending me these", "stopp", "", "   ", "STOP STOP"])
 def test_other_texts_are_not_stop(text):
     assert classify(text).kind != "stop"
+
+
+def test_an_incoming_ucs2_text_is_read_in_its_charset(client, settings):
+    incoming = reverse("sms_kannel_incoming", args=[settings.SMS_CALLBACK_SECRET])
+    response = kannel_post(
+        client, incoming, "test-callbacks-2", "+12125550173", "Ｓｔｏｐ", "UTF-16BE"
+    )
+    assert response.status_code == 200
+    assert StoppedNumber.objects.filter(phone_hash=phone_hash("+12125550173")).exists()
 
 
 def test_normalise_folds_width_case_and_edges():
