@@ -96,6 +96,6 @@ def send_opt_in_code(subscriber_id: int, sealed_code: str) -> None:
     retry_backoff_max=120,
     max_retries=4,
 )
-def send_sms_reply(sealed_phone: str, kind: str, language: str) -> str:
+def send_sms_reply(sealed_phone: str, kind: str, language: str, reply_key: str = "") -> str:
     """Text the answer to a keyword (see advocacy.sms.callbacks and replies)."""
-    return replies.send_reply(sealed_phone, kind, language)
+    return replies.send_reply(sealed_phone, kind, language, reply_key)

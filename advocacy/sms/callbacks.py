@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import uuid
 
 import phonenumbers
 from django.conf import settings
@@ -228,7 +229,14 @@ def e164_from_gateway(raw: str) -> str:
 
 def _reply(e164: str, kind: str, language: str) -> None:
     # The number travels to the worker sealed, like a stored one.
-    enqueue("advocacy.send_sms_reply", encrypt_phone(e164), kind, language, queue="urgent")
+    enqueue(
+        "advocacy.send_sms_reply",
+        encrypt_phone(e164),
+        kind,
+        language,
+        uuid.uuid4().hex,
+        queue="urgent",
+    )
 
 
 def _reply_language(e164: str, keyword_language: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.models import Site
@@ -22,6 +23,9 @@ from know_your_rights.models import HelpLineSettings
 __all__ = ["ReplyNotSent", "group_name", "help_line", "reply_text", "send_reply"]
 
 logger = logging.getLogger(__name__)
+
+# A reply's task is re-run, at the latest, within its retries' few minutes.
+REPLY_KEY_SECONDS = 24 * 60 * 60
 
 
 class ReplyNotSent(Exception):
@@ -76,13 +80,17 @@ def reply_text(kind: str, language: str) -> str:
         return f"{name}: {text}" if name else text
 
 
-def send_reply(sealed_phone: str, kind: str, language: str) -> str:
+def send_reply(sealed_phone: str, kind: str, language: str, reply_key: str = "") -> str:
     """The worker's half: text the answer to ``kind`` to the sealed number.
 
-    Returns what happened ("sent", "stopped", "permanent"); raises
-    ReplyNotSent when the gateway should be tried again. Only STOP's own
-    answer goes to a number that sent STOP.
+    Returns what happened ("sent", "stopped", "permanent", "already sent");
+    raises ReplyNotSent when the gateway should be tried again. Only STOP's
+    own answer goes to a number that sent STOP. ``reply_key`` names this
+    answer, so a task run twice (a worker lost after sending) texts it once.
     """
+    done_key = f"sms:reply-sent:{reply_key}"
+    if reply_key and cache.get(done_key):
+        return "already sent"
     e164 = decrypt_phone(sealed_phone)
     hashed = phone_hash(e164)
     if kind != STOP and StoppedNumber.objects.filter(phone_hash=hashed).exists():
@@ -97,6 +105,8 @@ def send_reply(sealed_phone: str, kind: str, language: str) -> str:
     if outcome.kind != SENT:
         logger.warning("sms %s reply to %s not sent: %s", kind, hashed[:12], outcome.reason)
         return "permanent"
+    if reply_key:
+        cache.set(done_key, 1, REPLY_KEY_SECONDS)
     logger.info("sms %s reply sent to %s", kind, hashed[:12])
     return "sent"
 

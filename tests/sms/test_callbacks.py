@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from advocacy.crypto import phone_hash
+from advocacy.crypto import encrypt_phone, phone_hash
 from advocacy.models import Delivery, Dispatch, RefusedCallback, StoppedNumber
 from advocacy.sms.keywords import classify, normalise
+from advocacy.sms.replies import send_reply
 from tests.factories.advocacy import SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +201,20 @@ def test_an_incoming_ucs2_text_is_read_in_its_charset(client, settings):
 def test_normalise_folds_width_case_and_edges():
     assert normalise("  ＨＥＬＰ?! ") == "help"
     assert normalise("Ｙｅｓ") == "yes"
+
+
+def test_a_reply_task_run_twice_texts_once(settings, tmp_path):
+    settings.SMS_URL = f"file://{tmp_path}"
+    sealed = encrypt_phone("+12125550174")
+    assert send_reply(sealed, "help", "en", "test-reply-key") == "sent"
+    assert send_reply(sealed, "help", "en", "test-reply-key") == "already sent"
+    assert len(list(tmp_path.glob("*.json"))) == 1
+
+
+def test_a_stopped_number_gets_no_reply_but_the_stop_answer(settings, tmp_path):
+    settings.SMS_URL = f"file://{tmp_path}"
+    StoppedNumber.objects.create(phone_hash=phone_hash("+12125550175"))
+    sealed = encrypt_phone("+12125550175")
+    assert send_reply(sealed, "help", "en") == "stopped"
+    assert send_reply(sealed, "stop", "en") == "sent"
+    assert len(list(tmp_path.glob("*.json"))) == 1
