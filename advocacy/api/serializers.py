@@ -217,8 +217,20 @@ class SubscriptionSerializer(ChoicesSerializer):
     status = serializers.CharField(read_only=True)
     created_at = serializers.DateTimeField(read_only=True)
     confirmed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    email_confirmed = serializers.BooleanField(
+        read_only=True, help_text="Whether alerts go to the address (its link was followed)."
+    )
+    phone_ending = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="The last 4 digits of the number for text messages; null when there is none.",
+    )
+    phone_confirmed = serializers.BooleanField(
+        read_only=True, help_text="Whether alerts are texted to the number (it was confirmed)."
+    )
 
     def to_representation(self, subscriber):
+        phone = subscriber.phone
         return {
             "language": subscriber.language,
             "areas": sorted(area.slug for area in subscriber.areas.all()),
@@ -231,6 +243,10 @@ class SubscriptionSerializer(ChoicesSerializer):
                 if subscriber.confirmed_at
                 else None
             ),
+            "email_confirmed": bool(subscriber.email_hash)
+            and not subscriber.email_awaiting_confirmation,
+            "phone_ending": phone[-4:] if phone else None,
+            "phone_confirmed": subscriber.phone_confirmed_at is not None,
         }
 
 

@@ -9,7 +9,8 @@ from django.utils import translation
 
 from advocacy.models import Subscriber
 from advocacy.sms.numbers import InvalidPhoneNumber, parse_mobile_number
-from tests.factories.advocacy import ensure_areas
+from advocacy.tokens import MANAGE, make_token
+from tests.factories.advocacy import ensure_areas, make_subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +76,14 @@ def test_the_schema_documents_phone_beside_email(client):
     body = schema["components"]["schemas"]["SubscribeRequest"]
     assert {"email", "phone"} <= set(body["properties"])
     assert "phone" not in body.get("required", []) and "email" not in body.get("required", [])
+
+
+def test_the_owner_sees_which_channels_get_alerts(client):
+    subscriber = make_subscriber("channels@example.org")
+    subscriber.phone = "+17185550155"
+    subscriber.save()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {make_token(subscriber, MANAGE)}"}
+    body = client.get("/api/v1/subscriptions/me/", **auth).json()
+    assert body["email_confirmed"] is True
+    assert body["phone_ending"] == "0155" and body["phone_confirmed"] is False
+    assert "+17185550155" not in json.dumps(body)
