@@ -1,4 +1,7 @@
-"""The Celery app: queues `urgent` and `default`, configured from settings.
+"""The Celery app: queues `urgent`, `default` and `media`, configured from settings.
+
+`media` holds slow background work on content (guides' computer-voice audio)
+so it never stands in front of alerts, subscription mail or upkeep.
 
 Apps declare tasks with `shared_task`; they never import this module.
 """
@@ -22,6 +25,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = (
     Queue("urgent", routing_key="urgent"),
     Queue("default", routing_key="default"),
+    Queue("media", routing_key="media"),
 )
 app.autodiscover_tasks()
 

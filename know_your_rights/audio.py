@@ -424,7 +424,8 @@ def queue_guide_audio(page_id: int) -> None:
             current_app.send_task,
             GENERATE_TASK,
             args=(page_id,),
-            queue="default",
+            # Minutes of CPU per language: never in front of alerts and mail.
+            queue="media",
             ignore_result=True,
         )
     )

@@ -179,7 +179,9 @@ def live_site(exit_page_url):
             start_new_session=True,
         )
     # Sign-up mails are sent by a worker, as in production (embedded broker
-    # in the site's own var folder).
+    # in the site's own var folder). It does not take the `media` queue: the
+    # seeded guides' computer-voice audio would keep it busy for minutes
+    # (the audio tests make their own audio).
     worker_log_path = var_dir / "worker.log"
     with worker_log_path.open("wb") as log:
         worker = subprocess.Popen(

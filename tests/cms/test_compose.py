@@ -32,7 +32,7 @@ def test_services_have_health_checks_and_queues(compose):
     services = compose["services"]
     for name in (*APP_SERVICES, "postgres", "redis"):
         assert "healthcheck" in services[name], name
-    assert "--queues default" in services["worker"]["command"]
+    assert "--queues default,media" in services["worker"]["command"]
     assert "--queues urgent" in services["worker-urgent"]["command"]
     assert "gunicorn" in services["web"]["command"]
 

@@ -49,7 +49,7 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 
 def worker_command(
-    queues: str = "urgent,default", concurrency: int = 2, loglevel: str = "INFO"
+    queues: str = "urgent,default,media", concurrency: int = 2, loglevel: str = "INFO"
 ) -> list[str]:
     """The `celery worker` command line every test worker runs."""
     return [
@@ -92,7 +92,7 @@ class WorkerProcess:
 
     def __init__(
         self,
-        queues: str = "urgent,default",
+        queues: str = "urgent,default,media",
         concurrency: int = 2,
         loglevel: str = "INFO",
         **env: str,
@@ -161,7 +161,7 @@ class WorkerProcess:
 def purge_queues() -> None:
     """Drop messages a previous run left on the broker."""
     with celery_app.connection_for_write() as broker:
-        for queue in ("urgent", "default"):
+        for queue in ("urgent", "default", "media"):
             try:
                 broker.default_channel.queue_purge(queue)
             except Exception:  # noqa: BLE001 - a queue that was never declared
