@@ -39,6 +39,8 @@ from advocacy.crypto import InvalidToken, decrypt_phone, encrypt_phone
 from advocacy.models import StoppedNumber, Subscriber
 from advocacy.queueing import enqueue
 from advocacy.sms.backends import SENT, sms_backend
+from advocacy.sms.keywords import STOP, YES, keyword_word
+from advocacy.sms.replies import group_name
 
 __all__ = [
     "CODE_LENGTH",
@@ -95,12 +97,22 @@ def has_pending_code(subscriber: Subscriber, now=None) -> bool:
 
 
 def opt_in_text(code: str, language: str) -> str:
-    """The opt-in text in ``language``: short, and plain GSM-7 in English."""
+    """The opt-in text in ``language``: short, and plain GSM-7 in English.
+
+    It names the group (the site's name, as every reply does) and the words
+    to reply in the reader's own language; the English words work too.
+    """
     with translation.override(language):
-        return _(
-            "Faro: your code is %(code)s. Reply YES to get alerts, "
-            "or enter the code on the site. Reply STOP to stop."
-        ) % {"code": code}
+        text = _(
+            "Your code is %(code)s. Reply %(yes)s to get alerts, "
+            "or enter the code on the site. Reply %(stop)s to stop."
+        ) % {
+            "code": code,
+            "yes": keyword_word(YES, language),
+            "stop": keyword_word(STOP, language),
+        }
+    name = group_name()
+    return f"{name}: {text}" if name else text
 
 
 def start_opt_in(subscriber: Subscriber) -> None:
@@ -157,7 +169,9 @@ def send_code(subscriber_id: int, sealed_code: str) -> bool:
         outcome = backend.send(
             subscriber.phone,
             opt_in_text(code, subscriber.language),
-            reference=f"opt-in-{subscriber.pk}",
+            # No reference: an opt-in text asks for no delivery report (it is
+            # on no ledger, and a report for it would be counted as unknown).
+            reference="",
         )
     finally:
         backend.close()

@@ -16,6 +16,7 @@ from cryptography.fernet import Fernet
 from django.core import mail
 from django.test import override_settings
 from django.utils import timezone, translation
+from wagtail.models import Site
 
 from advocacy import tasks as _tasks  # noqa: F401 - registers the tasks run below
 from advocacy.crypto import phone_hash
@@ -23,6 +24,7 @@ from advocacy.key_check import check_keys
 from advocacy.key_rotation import rotate_encryption_keys
 from advocacy.models import StoppedNumber, Subscriber
 from advocacy.sms import opt_in
+from advocacy.sms.keywords import STOP, YES, keyword_word
 from advocacy.sms.opt_in import (
     MAX_WRONG_CODES,
     confirm_by_code,
@@ -118,13 +120,22 @@ def test_sign_up_by_text_sends_a_code_in_the_readers_language_and_the_code_confi
     assert not confirm_by_code(subscriber, code)
 
 
-def test_the_english_text_is_plain_gsm_and_says_how_to_confirm_and_stop():
+@pytest.mark.django_db
+def test_the_english_text_is_plain_gsm_names_the_group_and_says_how_to_confirm_and_stop():
+    Site.objects.filter(is_default_site=True).update(site_name="Test group")
     text = opt_in_text("123456", "en")
     assert text == (
-        "Faro: your code is 123456. Reply YES to get alerts, "
+        "Test group: Your code is 123456. Reply YES to get alerts, "
         "or enter the code on the site. Reply STOP to stop."
     )
     assert text.isascii() and len(text) <= 160
+
+
+@pytest.mark.django_db
+def test_the_spanish_text_names_the_spanish_words_to_reply():
+    text = opt_in_text("123456", "es")
+    assert "123456" in text
+    assert keyword_word(YES, "es") in text and keyword_word(STOP, "es") in text
 
 
 def test_a_yes_reply_confirms_only_a_number_waiting_for_its_code(
