@@ -74,6 +74,14 @@ def normalise(text: str) -> str:
     return " ".join(folded[start:end].split())
 
 
+def without_marks(text: str) -> str:
+    """``text`` (normalised) without combining marks, so "SI" matches "Sí" and
+    a phone that cannot type accents is still understood."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKC", bare)
+
+
 def keyword_word(kind: str, language: str) -> str:
     """The main word for ``kind`` in ``language`` (what replies tell people to text)."""
     with translation.override(language):
@@ -93,11 +101,15 @@ def keyword_table() -> dict[str, Keyword]:
         for language in languages:
             with translation.override(language):
                 for word in words:
-                    table.setdefault(normalise(str(word)), Keyword(kind, language))
+                    key = normalise(str(word))
+                    table.setdefault(key, Keyword(kind, language))
+                    table.setdefault(without_marks(key), Keyword(kind, language))
     table.pop("", None)
     return table
 
 
 def classify(text: str) -> Keyword:
     """What a whole incoming text means: a keyword in some language, or OTHER."""
-    return keyword_table().get(normalise(text), Keyword(OTHER))
+    table = keyword_table()
+    text = normalise(text)
+    return table.get(text) or table.get(without_marks(text), Keyword(OTHER))
