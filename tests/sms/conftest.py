@@ -6,8 +6,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
-from django.urls import reverse
 
 from tests.sms.kannel import FARO_NUMBER, KannelGateway, kannel_installed
 from tests.support.processes import WorkerProcess, purge_queues
@@ -20,14 +18,14 @@ def live_base_url(live_server) -> str:
 
 @pytest.fixture(scope="module")
 def kannel(live_server, tmp_path_factory):
-    """bearerbox + smsbox + fakesmsc whose sms-service calls the live server's
-    incoming callback; stopped after the module."""
+    """bearerbox + smsbox + fakesmsc configured by ``manage.py kannel_config``
+    for the live server (its sms-service calls the incoming callback);
+    stopped after the module."""
     if not kannel_installed():
         pytest.fail("Debian's kannel and kannel-extras are needed (bearerbox, smsbox, fakesmsc)")
-    incoming = live_base_url(live_server) + reverse(
-        "sms_kannel_incoming", args=[settings.SMS_CALLBACK_SECRET]
-    )
-    gateway = KannelGateway(tmp_path_factory.mktemp("kannel"), incoming + "?id=%I").start()
+    gateway = KannelGateway(
+        tmp_path_factory.mktemp("kannel"), site_url=live_base_url(live_server)
+    ).start()
     yield gateway
     gateway.stop()
 

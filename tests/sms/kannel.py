@@ -12,6 +12,7 @@ phone texting Faro, which bearerbox routes to the sms-service URL.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -20,8 +21,13 @@ import threading
 import time
 import urllib.request
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes, urlsplit
+
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
 
 from tests.support.network import free_port
 
@@ -68,13 +74,19 @@ def _listening(port: int) -> bool:
 class KannelGateway:
     """bearerbox + smsbox + fakesmsc with a generated configuration.
 
-    ``incoming_url`` is the sms-service's post-url (Kannel's escapes in it,
-    e.g. ``?id=%I``; the text is the body, the sender ``X-Kannel-From``),
-    usually Faro's incoming callback on the live test server.
+    ``site_url`` is the Faro Kannel calls back (the live test server); the
+    sms-service posts to its incoming callback, as ``manage.py kannel_config``
+    prints it. ``incoming_url`` (older callers) is a post-url of its own
+    (Kannel's escapes in it, e.g. ``?id=%I``); given alone, the site is its
+    scheme and host, and a post-url other than Faro's replaces the printed one.
     """
 
-    def __init__(self, folder: Path, incoming_url: str):
+    def __init__(self, folder: Path, incoming_url: str | None = None, *, site_url: str = ""):
         self.folder = Path(folder)
+        if not site_url and incoming_url:
+            parts = urlsplit(incoming_url)
+            site_url = f"{parts.scheme}://{parts.netloc}"
+        self.site_url = site_url
         self.incoming_url = incoming_url
         self.admin_port, self.smsbox_port, self.smsc_port, self.sendsms_port = (
             free_port() for _ in range(4)
@@ -90,8 +102,30 @@ class KannelGateway:
         """The SMS_URL that sends through this gateway."""
         return f"kannel://{SENDSMS_USER}:{SENDSMS_PASSWORD}@127.0.0.1:{self.sendsms_port}"
 
+    def operator_groups(self) -> str:
+        """``manage.py kannel_config``'s output for this gateway and site."""
+        printed = StringIO()
+        overrides = {"SMS_URL": self.sms_url, "SMS_FROM": FARO_NUMBER}
+        if self.site_url:
+            overrides["SITE_URL"] = self.site_url
+        if self.incoming_url and not settings.SMS_CALLBACK_SECRET:
+            # Its own post-url replaces the printed one: any secret prints.
+            overrides["SMS_CALLBACK_SECRET"] = "unused"
+        with override_settings(**overrides):
+            call_command("kannel_config", stdout=printed)
+        groups = printed.getvalue()
+        if self.incoming_url:
+            groups = re.sub(
+                r'^post-url = ".*"$',
+                lambda _: f'post-url = "{self.incoming_url}"',
+                groups,
+                flags=re.MULTILINE,
+            )
+        return groups
+
     def config(self) -> str:
-        """kannel.conf: every socket on 127.0.0.1, DLRs kept in memory."""
+        """kannel.conf: every socket on 127.0.0.1, DLRs kept in memory; the
+        sendsms-user and sms-service groups as the command prints them."""
         log = self.folder
         return f"""
 group = core
@@ -122,20 +156,7 @@ sendsms-interface = 127.0.0.1
 log-file = "{log / "smsbox.log"}"
 log-level = 1
 
-group = sendsms-user
-username = {SENDSMS_USER}
-password = {SENDSMS_PASSWORD}
-user-allow-ip = "127.0.0.1"
-concatenation = true
-max-messages = 3
-
-group = sms-service
-keyword = default
-catch-all = true
-post-url = "{self.incoming_url}"
-send-sender = true
-max-messages = 0
-"""
+{self.operator_groups()}"""
 
     def start(self, timeout: float = 30) -> KannelGateway:
         """Start bearerbox, smsbox and fakesmsc; return once each listens or is connected."""
