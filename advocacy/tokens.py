@@ -2,9 +2,10 @@
 
 A token is ``django.core.signing`` output (URL-safe, tamper-evident, signed
 with SECRET_KEY, time-stamped) over the subscriber's id and the first 16 hex
-digits of the address hash, with a salt per purpose, so a preferences token
-can never be used to confirm and a token stays bound to the person it was
-made for even if a database reuses an id. Nothing in a token reveals the
+digits of the address hash ("" for someone signed up by text alone), with a
+salt per purpose, so a preferences token can never be used to confirm and a
+token stays bound to the person it was made for even if a database reuses an
+id. Nothing in a token reveals the
 address.
 
 How long each lives (the README repeats this):
@@ -91,6 +92,12 @@ def _salt(purpose: str) -> str:
     return f"advocacy.subscriber.{purpose}"
 
 
+def _binding(subscriber) -> str:
+    # Someone who signed up by text alone has no address hash: their tokens
+    # carry "" and stay bound to a row that still has no address.
+    return (subscriber.email_hash or "")[:16]
+
+
 def make_token(subscriber, purpose: str) -> str:
     """A signed token for ``subscriber`` (a Subscriber) and ``purpose``.
 
@@ -99,7 +106,7 @@ def make_token(subscriber, purpose: str) -> str:
     subscriber (e.g. a moderator's "send me a test") gets a token that reads
     as ``SubscriberGone``.
     """
-    payload = [subscriber.pk, subscriber.email_hash[:16]]
+    payload = [subscriber.pk, _binding(subscriber)]
     if purpose == MANAGE:
         payload.append(subscriber.manage_token_version)
     return signing.dumps(payload, salt=_salt(purpose))
@@ -136,7 +143,14 @@ def read_token(token: str, purpose: str):
         raise TokenInvalid()
     if pk is None:
         raise SubscriberGone()
-    subscriber = Subscriber.objects.filter(pk=pk, email_hash__startswith=hash_prefix).first()
+    if not isinstance(hash_prefix, str):
+        raise TokenInvalid()
+    rows = Subscriber.objects.filter(pk=pk)
+    if hash_prefix:
+        rows = rows.filter(email_hash__startswith=hash_prefix)
+    else:
+        rows = rows.filter(email_hash__isnull=True)
+    subscriber = rows.first()
     if subscriber is None:
         raise SubscriberGone()
     if (
