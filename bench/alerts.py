@@ -37,9 +37,9 @@ from pathlib import Path
 
 from bench.processes import MemorySampler, start_worker, stop
 from bench.smtp_sink import Sink
-from bench.support import ROOT, manage
+from bench.support import ROOT, database_name, manage
 
-DATABASE = "faro_bench_alerts"
+DATABASE = database_name("alerts")
 REDIS = "redis://127.0.0.1:6379"
 BROKER_DB, CACHE_DB = 10, 11
 SMALL, LARGE = 25_000, 100_000

@@ -20,9 +20,17 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from bench.support import drop_database, gunicorn, production_env, reachable, seeded_site, wrk
+from bench.support import (
+    database_name,
+    drop_database,
+    gunicorn,
+    production_env,
+    reachable,
+    seeded_site,
+    wrk,
+)
 
-DATABASE = "faro_bench_api"
+DATABASE = database_name("api")
 # As a client behind the TLS proxy would ask (every HTTP library accepts gzip).
 HTTPS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
 ROUNDS = 3

@@ -19,9 +19,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from bench.support import drop_database, production_env, reachable, seeded_site
+from bench.support import database_name, drop_database, production_env, reachable, seeded_site
 
-DATABASE = "faro_bench_guides"
+DATABASE = database_name("guides")
 ROUNDS = 25
 
 # Runs inside a Django process of the bench environment (seeded_site).

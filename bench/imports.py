@@ -20,9 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.support import PYTHON, ROOT, drop_database, manage, production_env
+from bench.support import PYTHON, ROOT, database_name, drop_database, manage, production_env
 
-DATABASE = "faro_bench_imports"
+DATABASE = database_name("imports")
 SIZES = (20_000, 100_000)
 LANGUAGES = ["en", "es", "zh-hans", "zh-hant", "ru", "bn", "ht", "ko", "ar", "ur", "fr", "pl"]
 

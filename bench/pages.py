@@ -19,9 +19,17 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from bench.support import drop_database, gunicorn, production_env, reachable, seeded_site, wrk
+from bench.support import (
+    database_name,
+    drop_database,
+    gunicorn,
+    production_env,
+    reachable,
+    seeded_site,
+    wrk,
+)
 
-DATABASE = "faro_bench_pages"
+DATABASE = database_name("pages")
 # As a browser behind the TLS proxy would ask.
 HTTPS = {"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"}
 

@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
 
+def database_name(section: str) -> str:
+    """The PostgreSQL database a bench section creates and drops: one per run
+    (``faro_bench_<section>_<pid>``), so two benches running at once never
+    share, or drop, each other's database."""
+    return f"faro_bench_{section}_{os.getpid()}"
+
+
 def free_port() -> int:
     """A free TCP port on 127.0.0.1."""
     with socket.socket() as sock:
