@@ -1,7 +1,7 @@
 """DKIM signing of outgoing mail for groups that send through their own server.
 
 With DKIM_PRIVATE_KEY, DKIM_SELECTOR and DKIM_DOMAIN set (see
-``cms.settings.environment.dkim_config``) EMAIL_BACKEND is one of the
+``cms.settings.parsing.dkim_config``) EMAIL_BACKEND is one of the
 backends below: each signs the exact bytes it hands over, so a receiver's
 check covers what was sent. ``advocacy.sending.MailSession``, which speaks
 SMTP itself for speed, signs through the connection's

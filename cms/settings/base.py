@@ -6,11 +6,10 @@ from celery.schedules import crontab  # noqa: F401 - apps' beat entries use it
 
 from core import languages as faro_languages
 
-from .environment import (
-    VAR_DIR,
+from .environment import VAR_DIR, env
+from .parsing import (
     database_config,
     email_settings,
-    env,
     fernet_keys,
     redis_cache_config,
     sms_url,

@@ -3,7 +3,8 @@
 import os
 from urllib.parse import urlsplit
 
-from .environment import PRODUCTION_REQUIRED, require, uses_email_service
+from .environment import PRODUCTION_REQUIRED, require
+from .parsing import uses_email_service
 
 for _name in PRODUCTION_REQUIRED:
     require(_name)

@@ -19,7 +19,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from advocacy.dispatching import ledger, preparing, sender
-from cms.settings.environment import ConfigurationError, dkim_config
+from cms.settings.environment import ConfigurationError
+from cms.settings.parsing import dkim_config
 from tests.factories.advocacy import make_subscriber, publish_alert
 from tests.support.production import PRODUCTION_ENV
 from tests.support.smtp import RecordingHandler, SMTPServer

@@ -21,7 +21,8 @@ from django.utils import timezone
 from advocacy.dispatching import ledger, preparing, sender
 from advocacy.models import Delivery, Dispatch, RefusedCallback, Subscriber, SuppressedAddress
 from advocacy.subscriptions import is_suppressed
-from cms.settings.environment import ConfigurationError, email_config
+from cms.settings.environment import ConfigurationError
+from cms.settings.parsing import email_config
 from tests.factories.advocacy import make_subscriber, publish_alert
 from tests.support.email_services import (
     MAILGUN_SIGNING_KEY,

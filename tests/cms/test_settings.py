@@ -80,7 +80,7 @@ def test_dev_generates_a_secret_key_once_and_keeps_it(tmp_path):
 
 
 def test_email_url_smtp_is_parsed():
-    from cms.settings.environment import email_config
+    from cms.settings.parsing import email_config
 
     config = email_config("smtp+tls://user:secret@mail.example.org:587")
     assert config["EMAIL_HOST"] == "mail.example.org"
