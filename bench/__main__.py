@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-SECTIONS = ["pages", "guides", "api", "alerts", "imports"]
+SECTIONS = ["pages", "guides", "api", "alerts", "sms", "imports"]
 HERE = Path(__file__).resolve().parent
 
 
