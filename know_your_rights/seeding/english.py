@@ -1,32 +1,12 @@
-"""Loading the memo's content (``know_your_rights.seed.memo``) into the site.
-
-``load_memo_content`` writes the sources, statements and guides in English,
-published as an administrative import (with each memo statement's first
-version in the policy tracker), then their translations through
-wagtail-localize (a TranslationSource per object, a StringTranslation per
-segment, then ``save_target``), so translators can edit and sync them later
-in the admin. The translated strings live in seed/translations/<language>.json,
-keyed by the English string; they are machine-made, and stay marked "needs
-review" until a person approves them.
-"""
+"""The English content: sources, statements (with their first version in the
+tracker), the guide index and the guides, published as an administrative import."""
 
 from __future__ import annotations
 
-import json
 import uuid
-from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.db import transaction
 from wagtail.log_actions import log
 from wagtail.models import Locale, Page, PageLogEntry
-from wagtail_localize.models import (
-    StringSegment,
-    StringTranslation,
-    Translation,
-    TranslationLog,
-    TranslationSource,
-)
 
 from know_your_rights.legal_review import assign_legal_review
 from know_your_rights.models import (
@@ -36,7 +16,7 @@ from know_your_rights.models import (
     PolicySource,
     PolicyStatement,
 )
-from know_your_rights.seed import SEED_DIR, TRANSLATIONS_DIR
+from know_your_rights.seed import SEED_DIR
 from know_your_rights.seed.memo import (
     EARLIER_SEED_SUMMARIES,
     GUIDES,
@@ -45,11 +25,9 @@ from know_your_rights.seed.memo import (
     SOURCES,
     STATEMENTS,
 )
-from know_your_rights.terms import review_note
+from know_your_rights.seeding.report import ADMINISTRATIVE_IMPORT, SeedReport
 from know_your_rights.tracker.recording import record_first_version
 
-ADMINISTRATIVE_IMPORT = "know_your_rights.administrative_import"
-TOOL_NAME = "Faro seed (machine-made, needs review)"
 BLOCK_ID_NAMESPACE = uuid.UUID("6f1c1f5e-3a8e-4d35-9c52-2b9c1e0f7a11")
 
 
@@ -57,61 +35,6 @@ def _data_file_text(name: str) -> str:
     """A seed data file without its `#` header lines."""
     lines = (SEED_DIR / name).read_text(encoding="utf-8").splitlines()
     return "\n".join(line for line in lines if not line.startswith("#")).strip()
-
-
-class SeedError(Exception):
-    """The seed data is incomplete (for example a missing translation)."""
-
-
-@dataclass
-class SeedReport:
-    """What one run did; `created` and `updated` are empty on a second run.
-
-    `kept` lists seeded content a person has changed since the seed wrote it:
-    the seed leaves it alone rather than overwrite an editor or a translator.
-    """
-
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)
-
-    def add(self, what: str) -> None:
-        self.created.append(what)
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
-
-def load_translations(language_code: str) -> dict[str, str]:
-    """The translated strings for one language, keyed by the English string."""
-    path = TRANSLATIONS_DIR / f"{language_code}.json"
-    with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-def english_strings() -> list[str]:
-    """Every English string a translator must provide, in a stable order."""
-    strings: list[str] = [INDEX["title"], INDEX["intro"]]
-    for source in SOURCES:
-        strings += [source["title"], source["issuer"], source["text_attribution"]]
-    for statement in STATEMENTS:
-        strings += [statement["attribution"], statement["summary"]]
-        if statement.get("named_contact"):
-            strings.append(statement["named_contact"])
-    for guide in GUIDES:
-        strings += [guide["title"], guide["situation"], guide["summary"]]
-        for block_type, value in guide["body"]:
-            if block_type == "right":
-                strings += [value[k] for k in ("right", "say", "avoid") if value[k]]
-            elif block_type == "callout":
-                strings += [
-                    value["heading"],
-                    value["text"].removeprefix("<p>").removesuffix("</p>"),
-                ]
-            elif block_type == "steps":
-                strings += [value["heading"], *value["steps"]]
-    return list(dict.fromkeys(strings))
 
 
 def _stream_data(guide: dict, statements: dict[str, PolicyStatement]) -> list[dict]:
@@ -242,7 +165,7 @@ def record_first_versions(
         report.add(f"first version of statement {key}")
 
 
-def _seed_translates(statements: dict[str, PolicyStatement], report: SeedReport) -> list:
+def seed_translates(statements: dict[str, PolicyStatement], report: SeedReport) -> list:
     """The statements whose English is the seed's: their translations are the seed's to write.
 
     A statement a person has reworded is translated by translators, not by the seed.
@@ -299,117 +222,3 @@ def load_english_pages(report: SeedReport, statements: dict[str, PolicyStatement
     return [GuideIndexPage.objects.get(pk=index.pk)] + [
         GuidePage.objects.get(pk=pk) for pk in guides
     ]
-
-
-def translate(obj, locale: Locale, strings: dict[str, str], report: SeedReport) -> None:
-    """Create or bring up to date `obj`'s translation into `locale` through wagtail-localize.
-
-    Every string segment gets a machine-type StringTranslation whose note (the
-    "Translated with …" line translators see beside each segment in the
-    translation editor) names the term-base renderings the segment needs and
-    the modality rule. A seeded StringTranslation whose text changed in the
-    seed is replaced; one a translator wrote is kept. The translation is
-    saved again only when its source or one of its strings changed, so a
-    second run writes nothing; each save makes it "needs review" again.
-    """
-    # wagtail-localize publishes a translated page on commit; committing each
-    # translation on its own lets that happen before the next child page is
-    # added (a publish after that would write back a stale child count).
-    with transaction.atomic():
-        source, _created = TranslationSource.update_or_create_from_instance(obj)
-        exists = obj.has_translation(locale)
-        changed = _write_string_translations(source, locale, strings, report)
-        behind = (
-            exists
-            and not TranslationLog.objects.filter(
-                source=source, locale=locale, created_at__gte=source.last_updated_at
-            ).exists()
-        )
-        if exists and not changed and not behind:
-            return
-        translation, _created = Translation.objects.get_or_create(
-            source=source, target_locale=locale
-        )
-        translation.save_target(publish=True)
-    target = obj.get_translation(locale)
-    if isinstance(target, Page):
-        log(
-            instance=target,
-            action=ADMINISTRATIVE_IMPORT,
-            data={"command": "load_memo_content"},
-            revision=target.latest_revision,
-        )
-    (report.updated if exists else report.created).append(f"{locale.language_code} {obj}")
-
-
-def _is_seeded(string_translation) -> bool:
-    return string_translation.translation_type == StringTranslation.TRANSLATION_TYPE_MACHINE and (
-        string_translation.tool_name.startswith(TOOL_NAME)
-    )
-
-
-def _write_string_translations(source, locale: Locale, strings: dict[str, str], report) -> bool:
-    """One StringTranslation per segment of `source`; True if any text was written."""
-    changed = False
-    code = locale.language_code
-    for segment in StringSegment.objects.filter(source=source).select_related("string", "context"):
-        text = segment.string.data
-        if text not in strings:
-            raise SeedError(
-                f"No {code} translation for {text!r} (add it to {TRANSLATIONS_DIR / (code + '.json')})"
-            )
-        note = f"{TOOL_NAME}. {review_note(code, text)}"[:255]
-        existing = StringTranslation.objects.filter(
-            translation_of=segment.string, locale=locale, context=segment.context
-        ).first()
-        if existing is None:
-            StringTranslation.objects.create(
-                translation_of=segment.string,
-                locale=locale,
-                context=segment.context,
-                data=strings[text],
-                translation_type=StringTranslation.TRANSLATION_TYPE_MACHINE,
-                tool_name=note,
-            )
-            changed = True
-        elif not _is_seeded(existing):
-            if existing.data != strings[text]:
-                report.kept.append(f"{code} string {text[:40]!r}")
-        elif existing.data != strings[text] or existing.tool_name != note:
-            changed = changed or existing.data != strings[text]
-            existing.data = strings[text]
-            existing.tool_name = note
-            existing.save(update_fields=["data", "tool_name", "updated_at"])
-    return changed
-
-
-def load_memo_content(languages: list[str] | None = None) -> SeedReport:
-    """Load the memo-derived sources, statements and guides, then translate them.
-
-    Idempotent: a second run creates and changes nothing. Run on content an
-    earlier version of the seed wrote, it brings that content up to the
-    current seed (English first, then every translation, which then needs
-    review again), except what a person has edited since (`report.kept`).
-    `languages` limits the translations (default: all). Each object is
-    committed on its own, so an interrupted run resumes cleanly.
-    """
-    report = SeedReport()
-    with transaction.atomic():
-        sources, statements = load_sources_and_statements(report)
-        record_first_versions(report, sources, statements)
-        pages = load_english_pages(report, statements)
-    codes = languages or [code for code, _ in settings.LANGUAGES]
-    for code in codes:
-        if code == settings.LANGUAGE_CODE:
-            continue
-        locale = Locale.objects.get(language_code=code)
-        strings = load_translations(code)
-        # Sources, then statements: the guides' choosers then point at the
-        # translated statements.
-        for source in sources:
-            translate(source, locale, strings, report)
-        for statement in _seed_translates(statements, report):
-            translate(statement, locale, strings, report)
-        for page in pages:
-            translate(page, locale, strings, report)
-    return report
