@@ -54,6 +54,15 @@ class Text:
     sender: str
     receiver: str
     text: str
+    # A part of a concatenated text: its user data header, URL-encoded as
+    # fakesmsc prints it (reference, parts, this part's number in its last bytes).
+    udh: str = ""
+
+    @property
+    def part(self) -> tuple[int, int]:
+        """(this part's number, how many parts), (1, 1) for a whole text."""
+        header = unquote_to_bytes(self.udh)
+        return (header[-1], header[-2]) if len(header) >= 2 else (1, 1)
 
 
 def _decode(kind: str, body: str) -> str:
@@ -61,7 +70,11 @@ def _decode(kind: str, body: str) -> str:
     if kind in ("ucs2", "ucs-2"):
         return unquote_to_bytes(body.replace("+", "%20")).decode("utf-16-be")
     if kind == "data":
-        return unquote_to_bytes(body.replace("+", "%20")).decode("utf-8", errors="replace")
+        raw = unquote_to_bytes(body.replace("+", "%20"))
+        # A part of a concatenated UCS-2 text comes as data too.
+        if b"\x00" in raw and len(raw) % 2 == 0:
+            return raw.decode("utf-16-be", errors="replace")
+        return raw.decode("utf-8", errors="replace")
     return body
 
 
@@ -228,7 +241,10 @@ log-level = 1
                 continue
             inner = line[line.index("<") + 1 : line.rindex(">")]
             sender, receiver, kind, body = (inner.split(" ", 3) + ["", "", "", ""])[:4]
-            texts.append(Text(sender, receiver, _decode(kind, body)))
+            udh = ""
+            if kind == "udh":  # "udh <header> <kind> <body>"
+                udh, kind, body = (body.split(" ", 2) + ["", ""])[:3]
+            texts.append(Text(sender, receiver, _decode(kind, body), udh))
         return texts
 
     def received_by(self, number: str) -> list[Text]:
