@@ -25,6 +25,10 @@ Where it is enforced:
   a shell. A refused publish raises ``AlertNotApproved``; the page keeps
   what was live before. The save records the approved revision on the page
   (``approved_revision``).
+- A text message longer than ``SMS_MAX_SEGMENTS`` is refused at approval
+  and at going live (``text_refusal``), whichever way it was written: a
+  translation edited through wagtail-localize never passes the alert form's
+  own check.
 - Every reader asks ``AlertPage.objects.approved()``: live, with the live
   revision the approved one. A row made live behind the rule's back (a
   queryset ``update`` in a shell) matches nothing, so it appears nowhere:
@@ -39,6 +43,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from wagtail_localize.models import StringTranslation
+
+from advocacy.sms.segments import segment_limit_error
 
 URGENT = "urgent"
 URGENT_APPROVALS = 2
@@ -164,9 +170,16 @@ def shortfall(page, revision) -> str | None:
     return _("This alert needs the approval of a Moderator who did not write it.")
 
 
+def text_refusal(sms_text) -> str | None:
+    """Why an alert's own text message may not be approved or go live (longer
+    than SMS_MAX_SEGMENTS), or None. An empty one is made to fit when sent."""
+    text = str(sms_text or "").strip()
+    return segment_limit_error(text) if text else None
+
+
 def go_live_refusal(page) -> str | None:
     """Why ``page`` may not be made live with its ``live_revision``, or None."""
-    return shortfall(page, page.live_revision)
+    return text_refusal(getattr(page, "sms_text", "")) or shortfall(page, page.live_revision)
 
 
 def approval_refusal(
@@ -183,7 +196,7 @@ def approval_refusal(
         return _("An alert cannot be approved by its author, nor by the person who submitted it.")
     if revision.alert_approvals.filter(approver_id=user.pk).exists():
         return _("You have already approved this version; it needs another person's approval.")
-    return None
+    return text_refusal((revision.content or {}).get("sms_text"))
 
 
 def record_approval(
