@@ -196,3 +196,35 @@ def test_yes_confirms_a_number_waiting_for_its_code(via_kannel, kannel_reply_wor
     wait_for(lambda: len(texts_to(via_kannel, CONFIRMING)) >= 2, 30, "YES is answered")
     assert texts_to(via_kannel, CONFIRMING)[1] == reply_text(YES, "en")
     assert Subscriber.objects.sms_recipients().filter(pk=subscriber.pk).exists()
+
+
+# Spanish HELP and Chinese YES from fake phones (the catalogs' words).
+HELPED_ES = "+12125550177"
+CONFIRMING_ZH = "+12125550178"
+
+
+def test_spanish_help_is_answered_in_spanish(via_kannel, kannel_reply_worker):
+    with translation.override("es"):
+        word = pgettext("sms keyword", "HELP")
+    assert word == "AYUDA", "the Spanish catalog's help word"
+    texter(HELPED_ES, language="es")
+    via_kannel.phone_sends(HELPED_ES, "ayuda")
+    assert wait_for(lambda: texts_to(via_kannel, HELPED_ES), 30, "AYUDA is answered") == [
+        reply_text(HELP, "es")
+    ]
+
+
+def test_chinese_yes_confirms_a_number_waiting_for_its_code(via_kannel, kannel_reply_worker):
+    with translation.override("zh-hans"):
+        word = pgettext("sms keyword", "YES")
+    assert word == "是", "the Simplified Chinese catalog's yes word"
+    subscriber = texter(CONFIRMING_ZH, language="zh-hans")
+    Subscriber.objects.filter(pk=subscriber.pk).update(phone_confirmed_at=None)
+    subscriber.refresh_from_db()
+    start_opt_in(subscriber)
+    wait_for(lambda: texts_to(via_kannel, CONFIRMING_ZH), 30, "the code is texted")
+
+    via_kannel.phone_sends(CONFIRMING_ZH, word)
+    wait_for(lambda: Subscriber.objects.get(pk=subscriber.pk).phone_confirmed_at, 20, "confirmed")
+    wait_for(lambda: len(texts_to(via_kannel, CONFIRMING_ZH)) >= 2, 30, "是 is answered")
+    assert texts_to(via_kannel, CONFIRMING_ZH)[-1] == reply_text(YES, "zh-hans")
