@@ -13,7 +13,7 @@ output goes to ``fakesmsc.log``; Kannel's logs to files beside it).
 
 Prints, from one run on the same gateway (the first two in alternating
 rounds, gateway, Faro, Faro, gateway, ..., BENCH_SMS_ROUNDS of each,
-default 2, each side reported as the median of its rounds):
+default 3, each side reported as the median of its rounds):
 - the gateway's own limit: N texts pushed straight into smsbox's sendsms
   by a plain loop (4 threads, HTTP keep-alive, the very requests Faro makes:
   same text, sender, coding and delivery-report URL), texts per second from
@@ -62,7 +62,7 @@ REDIS = "redis://127.0.0.1:6379"
 BROKER_DB, CACHE_DB = 5, 6
 TEXTS = 10_000
 # Rounds of each side (BENCH_SMS_ROUNDS); each side's figure is their median.
-ROUNDS = int(os.environ.get("BENCH_SMS_ROUNDS") or 2)
+ROUNDS = int(os.environ.get("BENCH_SMS_ROUNDS") or 3)
 DEFAULT_CONCURRENCY = 4
 SENDERS = 4
 LOOP_THREADS = 4
