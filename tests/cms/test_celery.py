@@ -13,12 +13,12 @@ def test_celery_is_configured_for_no_lost_work():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
-    assert {q.name for q in app.conf.task_queues} == {"urgent", "default"}
+    assert {q.name for q in app.conf.task_queues} == {"urgent", "default", "media"}
     assert app.conf.task_default_queue == "default"
 
 
 @pytest.mark.worker
-@pytest.mark.parametrize("queue", ["default", "urgent"])
+@pytest.mark.parametrize("queue", ["default", "urgent", "media"])
 def test_round_trip_through_a_real_worker(celery_worker_process, queue):
     result = ping.apply_async(args=[f"hello {queue}"], queue=queue)
     assert result.get(timeout=60) == f"hello {queue}"
