@@ -27,7 +27,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import WCAG_A_AND_AA
 from tests.browser.editorial import start_editorial_site
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, open_context
 from tests.support.databases import empty_database, pristine_copy
@@ -301,3 +303,33 @@ def seeded_database_url():
         _build = SiteBuild()
     _build.wait()
     return _build.seeded_url
+
+
+# axe-core scans (tests/browser/axe.py says which rules run).
+@pytest.fixture(scope="module")
+def axe_page(browser, live_site):
+    """One page reused for every scan (one context, checked at the end)."""
+    recorded = open_context(browser, live_site)
+    yield recorded.new_page()
+    recorded.check_and_close()
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.fixture(scope="module")
+def wcag_rules(axe_page, axe) -> list[str]:
+    """Every A and AA rule of the bundled axe-core, off by default or experimental
+    ones included; deprecated ones (axe no longer maintains them) left out."""
+    axe_page.set_content("<!doctype html><title>rules</title>")
+    axe_page.evaluate(axe.axe_script)
+    rules = axe_page.evaluate(
+        """tags => axe.getRules(tags)
+            .filter(rule => !rule.tags.includes("deprecated"))
+            .map(rule => rule.ruleId)""",
+        WCAG_A_AND_AA,
+    )
+    assert "target-size" in rules, "this axe-core has no target-size rule"
+    return sorted(rules)

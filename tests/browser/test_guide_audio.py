@@ -13,14 +13,8 @@ import urllib.request
 import pytest
 
 from tests.browser.audio_guide import make_audio_guide, record_audio_guide
-from tests.browser.test_accessibility import (  # noqa: F401 - axe's fixtures
-    axe,
-    axe_options,
-    axe_page,
-    describe,
-    wcag_rules,
-)
-from tests.browser.test_page_weight import Assets
+from tests.browser.axe import axe_options, describe
+from tests.browser.page_assets import Assets
 
 pytestmark = pytest.mark.browser
 

@@ -39,8 +39,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from tests.browser.admin import NAVIGATION_TIMEOUT, create_account, path_of, sign_in_to_admin
+from tests.browser.offline import go_offline, keep
 from tests.browser.outreach_audio import unvoice_guide, voice_guide
-from tests.browser.test_offline_reading import go_offline, keep
 from tests.support.browser import open_context
 
 pytestmark = pytest.mark.browser

@@ -8,12 +8,11 @@ use) and the sizes added. Images are not counted (the pages have none).
 from __future__ import annotations
 
 import gzip
-import urllib.request
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from tests.browser.page_assets import Assets, fetch
 from tests.browser.pages import GUIDE
 
 BUDGET_BYTES = 50 * 1024
@@ -26,27 +25,6 @@ PAGES = {
     "search": "search/?q=IDNYC",
     "policy tracker": "policy/",
 }
-
-
-class Assets(HTMLParser):
-    """The stylesheets and scripts a page loads."""
-
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "link" and "stylesheet" in (attrs.get("rel") or "").split():
-            self.urls.append(attrs["href"])
-        elif tag == "script" and attrs.get("src"):
-            self.urls.append(attrs["src"])
-
-
-def fetch(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        assert response.status == 200, url
-        return response.read()
 
 
 def transferred(live_site, path: str) -> dict[str, int]:
