@@ -3,17 +3,10 @@ and a real worker that sends replies through it."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
-from tests.sms.kannel import FARO_NUMBER, KannelGateway, kannel_installed
+from tests.sms.kannel import FARO_NUMBER, KannelGateway, kannel_installed, live_base_url
 from tests.support.processes import WorkerProcess, purge_queues
-
-
-def live_base_url(live_server) -> str:
-    """The live test server's address on 127.0.0.1 (Kannel connects there)."""
-    return f"http://127.0.0.1:{urlsplit(live_server.url).port}"
 
 
 @pytest.fixture(scope="module")

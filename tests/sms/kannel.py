@@ -47,6 +47,11 @@ def kannel_installed() -> bool:
     return all(os.access(path, os.X_OK) for path in (BEARERBOX, SMSBOX, FAKESMSC))
 
 
+def live_base_url(live_server) -> str:
+    """The live test server's address on 127.0.0.1 (Kannel connects there)."""
+    return f"http://127.0.0.1:{urlsplit(live_server.url).port}"
+
+
 @dataclass(frozen=True)
 class Text:
     """One text fakesmsc received from Kannel (or a phone sent)."""

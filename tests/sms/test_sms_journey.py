@@ -3,8 +3,9 @@ by phone on the Spanish site, confirms by replying SÍ from a fake phone
 (fakesmsc), receives an urgent Spanish alert in one or two segments, replies
 PARAR, and the next urgent alert is not texted to them at all.
 
-The site is Django's (the sign-up form posted as a browser posts it), the
-sender a real Celery worker, the gateway bearerbox + smsbox + fakesmsc
+The sign-up is made in Debian's Chromium through Playwright (as a person
+makes it, on pytest-django's live server; the browser reaches nothing but
+127.0.0.1), the sender a real Celery worker, the gateway bearerbox + smsbox + fakesmsc
 configured by ``manage.py kannel_config``; delivery reports and the phone's
 replies come back to the live test server. The email half of "done when" (a
 hard bounce reported by an ESP webhook suppresses the address) is
@@ -12,11 +13,14 @@ tests/advocacy/test_email_services.py."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.management import call_command
-from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import pgettext
+from playwright.sync_api import expect
 
 from advocacy.crypto import phone_hash
 from advocacy.models import Area, Delivery, Dispatch, StoppedNumber, Subscriber, Topic
@@ -24,15 +28,26 @@ from advocacy.seed import load_areas_and_topics
 from advocacy.sms.segments import measure
 from advocacy.sms.texts import alert_text
 from tests.factories.advocacy import publish_alert
-from tests.sms.conftest import live_base_url
-from tests.sms.kannel import FARO_NUMBER
+from tests.sms.kannel import FARO_NUMBER, live_base_url
+from tests.support.browser import open_context
+from tests.support.browser_thread import BrowserThread, keep_to_loopback
 from tests.support.processes import WorkerProcess, purge_queues
 from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.worker]
 
 NUMBER = "+17185550181"  # fictional (555-01xx)
-FORM = {"language": "es", "areas": ["sunset-park"], "topics": ["idnyc"]}
+TYPED_NUMBER = "(718) 555-0181"  # NUMBER as a person types it
+AREA, TOPIC = "sunset-park", "idnyc"
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium for this module, on a thread of its own (the test's
+    thread keeps its database calls); closed after the module."""
+    browser = BrowserThread().start()
+    yield browser
+    browser.stop()
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +74,33 @@ def keyword(word: str) -> str:
         return pgettext("sms keyword", word)
 
 
+def sign_up_by_text(browser, base_url: str, typed_number: str, enter_code_path: str) -> None:
+    """On the browser's thread: open the Spanish sign-up form, choose text
+    messages, type the number, tick the area and topic, press the submit
+    button, and see the "check your phone" answer (its link to the code form).
+    The context reaches only 127.0.0.1, sets no cookie, and the CSP refuses nothing."""
+    recorded = open_context(browser, SimpleNamespace(url=base_url))
+    recorded.context.route("**/*", keep_to_loopback)
+    try:
+        page = recorded.new_page()
+        page.goto("/es/subscribe/")
+        expect(page.locator("html")).to_have_attribute("lang", "es")
+        form = page.locator("form.subscription-form")
+        form.locator('input[name="channel"][value="sms"]').check()
+        form.locator('input[name="phone"]').fill(typed_number)
+        form.locator(f'input[name="areas"][value="{AREA}"]').check()
+        form.locator(f'input[name="topics"][value="{TOPIC}"]').check()
+        form.locator('button[type="submit"]').click()
+        # The answer page: no form any more, a link to the code form instead.
+        expect(page.locator("form.subscription-form")).to_have_count(0)
+        expect(page.locator(f'a.button[href="{enter_code_path}"]')).to_be_visible()
+        expect(page).to_have_url(f"{base_url}/es/subscribe/")
+    except BaseException:
+        recorded.context.close()
+        raise
+    recorded.check_and_close()
+
+
 def parts_to(kannel, number: str) -> list[str]:
     return [text.text for text in kannel.received_by(number)]
 
@@ -71,16 +113,15 @@ def send_urgent(title: str) -> tuple[Dispatch, object]:
 
 
 def test_sign_up_by_phone_confirm_with_si_get_an_urgent_alert_stop_with_parar(
-    via_kannel, journey_worker
+    via_kannel, journey_worker, chromium, live_server
 ):
     assert (keyword("YES"), keyword("STOP")) == ("SÍ", "PARAR"), "the Spanish catalog"
     load_areas_and_topics(Area, Topic)
 
-    # 1. Sign up by phone on the Spanish site: the opt-in code comes by text.
-    answer = Client(enforce_csrf_checks=True).post(
-        "/es/subscribe/", {**FORM, "channel": "sms", "phone": "(718) 555-0181"}
-    )
-    assert answer.status_code == 200
+    # 1. Sign up by phone on the Spanish site, in the browser: the opt-in code comes by text.
+    with translation.override("es"):
+        enter_code_path = reverse("advocacy:phone-code")
+    chromium.run(sign_up_by_text, live_base_url(live_server), TYPED_NUMBER, enter_code_path)
     wait_for(lambda: parts_to(via_kannel, NUMBER), 60, "the opt-in text reached the phone")
     subscriber = Subscriber.objects.for_phone(NUMBER).get()
     assert subscriber.language == "es" and not subscriber.gets_sms
