@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from advocacy.models import Delivery, Dispatch
 from tests.factories.advocacy import SubscriberFactory, publish_alert
-from tests.sms.conftest import live_base_url
-from tests.sms.kannel import FARO_NUMBER
+from tests.sms.kannel import FARO_NUMBER, live_base_url
 from tests.support.processes import WorkerProcess, purge_queues
 from tests.support.waiting import wait_for
 
