@@ -38,13 +38,20 @@ def processed_once(provider: str, key: str) -> bool:
 
 
 def count_refused(provider: str, reason: str) -> None:
-    """Count a callback that changed nothing (forged, unknown message…) for today."""
-    day = timezone.localdate()
-    with transaction.atomic():
-        row, _created = RefusedCallback.objects.get_or_create(
-            day=day, provider=provider[:20], reason=reason[:40]
-        )
-        RefusedCallback.objects.filter(pk=row.pk).update(count=F("count") + 1)
+    """Count a callback that changed nothing (forged, replayed, unknown
+    message, failed authentication…) for today."""
+    day, provider, reason = timezone.localdate(), provider[:20], reason[:40]
+    for _attempt in range(2):
+        if RefusedCallback.objects.filter(day=day, provider=provider, reason=reason).update(
+            count=F("count") + 1
+        ):
+            return
+        try:
+            with transaction.atomic():
+                RefusedCallback.objects.create(day=day, provider=provider, reason=reason, count=1)
+            return
+        except IntegrityError:
+            continue  # another request made today's row first: add to it
 
 
 def _count_fields(delivery: Delivery) -> dict[str, str]:

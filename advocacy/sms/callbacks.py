@@ -17,19 +17,12 @@ import uuid
 import phonenumbers
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db import transaction
 
 from advocacy.crypto import encrypt_phone, phone_hash
-from advocacy.models import (
-    Delivery,
-    Dispatch,
-    ProcessedCallback,
-    RefusedCallback,
-    StoppedNumber,
-    Subscriber,
-)
+from advocacy.dispatching import reports
+from advocacy.dispatching.reports import count_refused, processed_once
+from advocacy.models import Delivery, StoppedNumber, Subscriber
 from advocacy.queueing import enqueue
 from advocacy.sms import keywords
 from advocacy.sms.opt_in import confirm_by_reply
@@ -71,22 +64,6 @@ def secret_matches(secret: str) -> bool:
     """Whether ``secret`` is SMS_CALLBACK_SECRET (never when that is unset)."""
     expected = settings.SMS_CALLBACK_SECRET
     return bool(expected) and hmac.compare_digest(secret.encode(), expected.encode())
-
-
-def count_refused(provider: str, reason: str) -> None:
-    """Count one refused callback for today (``forged``, ``replayed``, ``unknown``)."""
-    day = timezone.localdate()
-    for _attempt in range(2):
-        if RefusedCallback.objects.filter(day=day, provider=provider, reason=reason).update(
-            count=F("count") + 1
-        ):
-            return
-        try:
-            with transaction.atomic():
-                RefusedCallback.objects.create(day=day, provider=provider, reason=reason, count=1)
-            return
-        except IntegrityError:
-            continue  # another request made today's row first: add to it
 
 
 def kannel_report_state(status: str) -> str | None:
@@ -141,65 +118,22 @@ def record_report(
         if delivery is None:
             count_refused(provider, UNKNOWN)
             return UNKNOWN
-        try:
-            with transaction.atomic():
-                ProcessedCallback.objects.create(
-                    provider=provider, key=f"report:{reference}:{status}"[:200]
-                )
-        except IntegrityError:
+        if not processed_once(provider, f"report:{reference}:{status}"):
             count_refused(provider, REPLAYED)
             return REPLAYED
-        if delivery.status == Delivery.Status.SENT:
-            counts = _report_on_sent(delivery, state, f"{provider}: {reason}")
-        elif delivery.status == Delivery.Status.QUEUED and delivery.claim_token:
-            counts = _report_before_recorded(delivery, state, f"{provider}: {reason}")
-        else:
+        # Sent, or handed over but not yet recorded by the sender (still
+        # queued under its claim); a delivered or failed message is final.
+        if not (
+            delivery.status == Delivery.Status.SENT
+            or (delivery.status == Delivery.Status.QUEUED and delivery.claim_token)
+        ):
             return FINAL
-        Dispatch.objects.filter(pk=delivery.dispatch_id).update(**counts)
-    logger.info("sms report for delivery %s: %s", delivery.pk, delivery.status)
+        if state == DELIVERED:
+            reports.mark_delivered(delivery)
+        else:
+            reports.mark_failed(delivery, f"{provider}: {reason}")
+    logger.info("sms report for delivery %s: %s", delivery.pk, state)
     return ACCEPTED
-
-
-def _report_on_sent(delivery: Delivery, state: str, reason: str) -> dict:
-    if state == DELIVERED:
-        delivery.status = Delivery.Status.DELIVERED
-        delivery.delivered_at = timezone.now()
-        delivery.save(update_fields=["status", "delivered_at"])
-        return {"sms_delivered_count": F("sms_delivered_count") + 1}
-    delivery.status = Delivery.Status.FAILED
-    delivery.last_error = reason[:255]
-    delivery.save(update_fields=["status", "last_error"])
-    return {
-        "sent_count": F("sent_count") - 1,
-        "failed_count": F("failed_count") + 1,
-        "sms_sent_count": F("sms_sent_count") - 1,
-        "sms_failed_count": F("sms_failed_count") + 1,
-    }
-
-
-def _report_before_recorded(delivery: Delivery, state: str, reason: str) -> dict:
-    # The gateway answered before the sender recorded its chunk (it records
-    # the chunk once every text of it is handed over). The report proves the
-    # gateway took the text, so it is counted as sent here; the sender writes
-    # only rows still queued, so it leaves this one (and its count) alone.
-    now = timezone.now()
-    delivery.attempts += 1
-    delivery.claimed_until = None
-    delivery.sent_at = now
-    fields = ["status", "attempts", "claimed_until", "sent_at"]
-    if state == DELIVERED:
-        delivery.status = Delivery.Status.DELIVERED
-        delivery.delivered_at = now
-        delivery.save(update_fields=[*fields, "delivered_at"])
-        return {
-            "sent_count": F("sent_count") + 1,
-            "sms_sent_count": F("sms_sent_count") + 1,
-            "sms_delivered_count": F("sms_delivered_count") + 1,
-        }
-    delivery.status = Delivery.Status.FAILED
-    delivery.last_error = reason[:255]
-    delivery.save(update_fields=[*fields, "last_error"])
-    return {"failed_count": F("failed_count") + 1, "sms_failed_count": F("sms_failed_count") + 1}
 
 
 def decode_kannel_text(body: bytes, charset: str) -> str:
@@ -260,15 +194,9 @@ def handle_incoming(provider: str, message_key: str, sender: str, text: str) -> 
     if not e164:
         count_refused(provider, UNKNOWN)
         return UNKNOWN
-    if message_key:
-        try:
-            with transaction.atomic():
-                ProcessedCallback.objects.create(
-                    provider=provider, key=f"incoming:{message_key}"[:200]
-                )
-        except IntegrityError:
-            count_refused(provider, REPLAYED)
-            return REPLAYED
+    if message_key and not processed_once(provider, f"incoming:{message_key}"):
+        count_refused(provider, REPLAYED)
+        return REPLAYED
     keyword = keywords.classify(text)
     hashed = phone_hash(e164)
     language = _reply_language(e164, keyword.language)
